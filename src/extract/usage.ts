@@ -1,0 +1,68 @@
+import type { Usage } from '../core/types.js';
+import {
+  isPlainObject,
+  readCount,
+  readOptionalObject,
+  readOptionalString,
+  UsageFieldError,
+} from './counts.js';
+import { addCounts, readTokenCounts, zeroCounts } from './token-counts.js';
+
+/**
+ * Reads a Messages API `usage` object (Usage or BetaUsage) from untrusted JSON.
+ * Field list: https://platform.claude.com/docs/en/api/messages/create (response `usage`)
+ * Throws UsageFieldError naming the first bad field.
+ */
+export function readUsage(raw: unknown, path = 'usage'): Usage {
+  if (!isPlainObject(raw)) throw new UsageFieldError(`${path} is not an object`);
+  const counts = readTokenCounts(raw, path);
+  return {
+    ...counts,
+    server_tool_use: readServerToolUse(raw, path),
+    service_tier: readOptionalString(raw, 'service_tier', path),
+    speed: readOptionalString(raw, 'speed', path),
+    inference_geo: readOptionalString(raw, 'inference_geo', path),
+  };
+}
+
+/**
+ * `server_tool_use` counts server tool calls (web search, web fetch, …). The API adds keys over time
+ * (`code_execution_requests` appears in the pricing docs before the SDK types), so every numeric key is kept:
+ * https://platform.claude.com/docs/en/about-claude/pricing#server-tools
+ */
+function readServerToolUse(raw: Record<string, unknown>, path: string): Record<string, number> {
+  const obj = readOptionalObject(raw, 'server_tool_use', path);
+  const out: Record<string, number> = {};
+  if (!obj) return out;
+  for (const key of Object.keys(obj)) {
+    if (obj[key] === null || obj[key] === undefined) continue;
+    if (typeof obj[key] === 'object') continue;
+    out[key] = readCount(obj, key, `${path}.server_tool_use`);
+  }
+  return out;
+}
+
+export function zeroUsage(): Usage {
+  return { ...zeroCounts(), server_tool_use: {}, service_tier: null, speed: null, inference_geo: null };
+}
+
+function addToolUse(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+function same(a: string | null, b: string | null): string | null {
+  return a === b ? a : null;
+}
+
+/** Sums two usages; tier, speed and geo are kept only when both sides agree. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    ...addCounts(a, b),
+    server_tool_use: addToolUse(a.server_tool_use, b.server_tool_use),
+    service_tier: same(a.service_tier, b.service_tier),
+    speed: same(a.speed, b.speed),
+    inference_geo: same(a.inference_geo, b.inference_geo),
+  };
+}

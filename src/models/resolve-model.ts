@@ -1,0 +1,51 @@
+import { MODEL_DATA, type ModelEntry } from './model-data.js';
+
+const byId = new Map<string, ModelEntry>();
+for (const entry of MODEL_DATA.models) {
+  byId.set(entry.id, entry);
+  for (const alias of entry.aliases) byId.set(alias, entry);
+}
+
+/**
+ * Reduces the forms users see to the API's model id:
+ * - Bedrock: `anthropic.claude-sonnet-4-5-20250929-v1:0`, with an optional region prefix (`us.`, `global.`, …)
+ * - Vertex AI: `claude-sonnet-4-5@20250929`
+ * - dated API ids: `claude-sonnet-4-5-20250929`
+ */
+export function canonicalModelId(model: string): string {
+  let id = model.trim().toLowerCase();
+  const bedrock = id.match(/(?:^|\.)anthropic\.(claude-[a-z0-9.-]+?)(?:-v\d+(?::\d+)?)?$/);
+  if (bedrock?.[1]) id = bedrock[1];
+  const at = id.indexOf('@');
+  if (at > 0) id = id.slice(0, at);
+  return id;
+}
+
+/** The model's data entry, or null when we have none for it. */
+export function resolveModel(model: string | null | undefined): ModelEntry | null {
+  if (!model) return null;
+  const id = canonicalModelId(model);
+  const direct = byId.get(id);
+  if (direct) return direct;
+  const undated = id.replace(/-\d{8}$/, '').replace(/-latest$/, '');
+  return byId.get(undated) ?? null;
+}
+
+/**
+ * Minimum cacheable prompt length in effect for the model at `when` (ISO time; now when absent).
+ * Below it a `cache_control` breakpoint is ignored without an error:
+ * https://platform.claude.com/docs/en/build-with-claude/prompt-caching#cache-limitations
+ */
+export function minimumCacheableTokens(
+  model: string | null | undefined,
+  when?: string | null,
+): number | null {
+  const entry = resolveModel(model);
+  if (!entry) return null;
+  const at = when ? when.slice(0, 10) : null;
+  let tokens: number | null = null;
+  for (const step of entry.cache_minimum.history) {
+    if (step.since === null || at === null || step.since <= at) tokens = step.tokens;
+  }
+  return tokens;
+}

@@ -1,0 +1,151 @@
+import type { CacheStatus, Iteration, RequestResult, TokenCounts, Totals } from '../core/types.js';
+import { formatInt, formatRate, rowLabel } from './format.js';
+
+/** What one table row shows, whatever renders it (terminal table or Markdown). */
+export interface RowData {
+  index: string;
+  label: string;
+  model: string;
+  counts: TokenCounts | null;
+  hitRate: number | null;
+  cache: CacheStatus | null;
+  status: string;
+  kind: 'request' | 'billed' | 'iteration' | 'total';
+}
+
+export interface Column {
+  header: string;
+  align: 'left' | 'right';
+  /** Shown in the compact layout for narrow terminals. */
+  compact: boolean;
+  cell(row: RowData): string;
+}
+
+/** A TTL member the input does not give shows as `?`; a partly known one as `n+?`. */
+function ttlCell(value: number | null, counts: TokenCounts): string {
+  if (value === null) return '?';
+  return counts.cache_creation_unknown_ttl_tokens > 0 && value > 0
+    ? `${formatInt(value)}+?`
+    : formatInt(value);
+}
+
+function countCell(row: RowData, pick: (c: TokenCounts) => string): string {
+  return row.counts ? pick(row.counts) : '–';
+}
+
+function outputCell(c: TokenCounts): string {
+  return c.thinking_tokens === null
+    ? formatInt(c.output_tokens)
+    : `${formatInt(c.output_tokens)} (${formatInt(c.thinking_tokens)})`;
+}
+
+export const COLUMNS: Column[] = [
+  { header: '#', align: 'right', compact: true, cell: (r) => r.index },
+  { header: 'Source', align: 'left', compact: false, cell: (r) => r.label },
+  { header: 'Model', align: 'left', compact: true, cell: (r) => r.model },
+  {
+    header: 'Input',
+    align: 'right',
+    compact: true,
+    cell: (r) => countCell(r, (c) => formatInt(c.input_tokens)),
+  },
+  {
+    header: 'Write 5m',
+    align: 'right',
+    compact: false,
+    cell: (r) => countCell(r, (c) => ttlCell(c.cache_creation.ephemeral_5m_input_tokens, c)),
+  },
+  {
+    header: 'Write 1h',
+    align: 'right',
+    compact: false,
+    cell: (r) => countCell(r, (c) => ttlCell(c.cache_creation.ephemeral_1h_input_tokens, c)),
+  },
+  {
+    header: 'Write',
+    align: 'right',
+    compact: true,
+    cell: (r) => countCell(r, (c) => formatInt(c.cache_creation_input_tokens)),
+  },
+  {
+    header: 'Read',
+    align: 'right',
+    compact: true,
+    cell: (r) => countCell(r, (c) => formatInt(c.cache_read_input_tokens)),
+  },
+  {
+    header: 'Total in',
+    align: 'right',
+    compact: false,
+    cell: (r) => countCell(r, (c) => formatInt(c.total_input_tokens)),
+  },
+  { header: 'Output (thinking)', align: 'right', compact: true, cell: (r) => countCell(r, outputCell) },
+  {
+    header: 'Hit rate',
+    align: 'right',
+    compact: true,
+    cell: (r) => (r.counts ? formatRate(r.hitRate) : '–'),
+  },
+  { header: 'Cache', align: 'left', compact: true, cell: (r) => r.status },
+];
+
+function statusText(r: RequestResult): string {
+  if (r.status === 'error') return `error${r.error ? `: ${r.error.type}` : ''}`;
+  const cache = r.cache?.status ?? '–';
+  return r.status === 'incomplete' ? `${cache} (incomplete)` : cache;
+}
+
+/** Rows for one request: the top level, then the billed sum when iterations make it differ. */
+export function requestRows(r: RequestResult): RowData[] {
+  const rows: RowData[] = [
+    {
+      index: String(r.index),
+      label: rowLabel(r),
+      model: r.model ?? '?',
+      counts: r.usage,
+      hitRate: r.cache?.hit_rate ?? null,
+      cache: r.cache?.status ?? null,
+      status: statusText(r),
+      kind: 'request',
+    },
+  ];
+  if (r.billed_usage && r.usage && r.billed_usage !== r.usage) {
+    rows.push({
+      index: '↳',
+      label: 'billed: all iterations',
+      model: '',
+      counts: r.billed_usage,
+      hitRate: r.cache?.hit_rate ?? null,
+      cache: r.cache?.status ?? null,
+      status: '',
+      kind: 'billed',
+    });
+  }
+  return rows;
+}
+
+export function totalRow(t: Totals): RowData {
+  return {
+    index: 'Σ',
+    label: `Total: ${t.requests} request${t.requests === 1 ? '' : 's'}`,
+    model: '',
+    counts: t.requests_with_usage > 0 ? t.billed_usage : null,
+    hitRate: t.hit_rate,
+    cache: null,
+    status: '',
+    kind: 'total',
+  };
+}
+
+export function iterationRow(r: RequestResult, it: Iteration): RowData {
+  return {
+    index: `${r.index}.${it.index}`,
+    label: `${it.type}${it.in_top_level ? '' : ' *'}${it.billed ? '' : ' (not billed)'}`,
+    model: it.model ?? '?',
+    counts: it,
+    hitRate: it.cache.hit_rate,
+    cache: it.cache.status,
+    status: it.cache.status,
+    kind: 'iteration',
+  };
+}

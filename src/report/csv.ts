@@ -1,0 +1,69 @@
+import type { Report, RequestResult } from '../core/types.js';
+
+const COLUMNS = [
+  'index',
+  'file',
+  'line',
+  'event',
+  'label',
+  'id',
+  'request_id',
+  'model',
+  'status',
+  'error_type',
+  'input_tokens',
+  'cache_write_5m_tokens',
+  'cache_write_1h_tokens',
+  'cache_write_unknown_ttl_tokens',
+  'cache_creation_input_tokens',
+  'cache_read_input_tokens',
+  'total_input_tokens',
+  'output_tokens',
+  'thinking_tokens',
+  'hit_rate',
+  'cache_status',
+  'iterations',
+] as const;
+
+/** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets do not run it as a formula. */
+export function csvCell(value: string | number | null): string {
+  if (value === null) return '';
+  let s = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function row(r: RequestResult): (string | number | null)[] {
+  const u = r.billed_usage;
+  return [
+    r.index,
+    r.source.file,
+    r.source.line,
+    r.source.event,
+    r.label,
+    r.id,
+    r.request_id,
+    r.model,
+    r.status,
+    r.error?.type ?? null,
+    u?.input_tokens ?? null,
+    u?.cache_creation.ephemeral_5m_input_tokens ?? null,
+    u?.cache_creation.ephemeral_1h_input_tokens ?? null,
+    u?.cache_creation_unknown_ttl_tokens ?? null,
+    u?.cache_creation_input_tokens ?? null,
+    u?.cache_read_input_tokens ?? null,
+    u?.total_input_tokens ?? null,
+    u?.output_tokens ?? null,
+    u?.thinking_tokens ?? null,
+    r.cache?.hit_rate ?? null,
+    r.cache?.status ?? null,
+    r.iterations.length,
+  ];
+}
+
+/** One row per request with its billed usage (the sum over iterations when present). */
+export function renderCsv(report: Report): string {
+  const lines = [COLUMNS.join(',')];
+  for (const r of report.requests) lines.push(row(r).map(csvCell).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}

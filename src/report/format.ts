@@ -1,0 +1,31 @@
+import { basename } from 'node:path';
+import type { Problem, RequestResult, SourceRef } from '../core/types.js';
+
+const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function formatInt(n: number): string {
+  return intFormat.format(n);
+}
+
+export function formatRate(rate: number | null): string {
+  return rate === null ? 'n/a' : `${(rate * 100).toFixed(1)}%`;
+}
+
+/** `file:line (event N)` with whichever parts are known. */
+export function formatSource(source: SourceRef, short = false): string {
+  const file = short ? basename(source.file) : source.file;
+  const line = source.line === null ? '' : `:${source.line}`;
+  const event = source.event === null ? '' : ` (event ${source.event})`;
+  return `${file}${line}${event}`;
+}
+
+/** One-line problem text: `file:line (event N): error: message`. */
+export function formatProblem(p: Problem): string {
+  return `${formatSource(p.source)}: ${p.severity}: ${p.message}`;
+}
+
+/** What a row is called: the batch custom_id, else where it came from. */
+export function rowLabel(r: RequestResult): string {
+  if (r.kind === 'batch' && r.label) return r.label;
+  return formatSource({ ...r.source, event: null }, true);
+}

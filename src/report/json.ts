@@ -1,0 +1,102 @@
+import type { Iteration, Problem, Report, RequestResult, TokenCounts, Totals, Usage } from '../core/types.js';
+
+/**
+ * Version of the JSON output contract (docs/json-output.md, schema/report.schema.json).
+ * Adding fields keeps the version; renaming, removing or changing the meaning of one bumps it.
+ */
+export const SCHEMA_VERSION = 1;
+
+function countsJson(c: TokenCounts) {
+  return {
+    input_tokens: c.input_tokens,
+    cache_creation_input_tokens: c.cache_creation_input_tokens,
+    cache_read_input_tokens: c.cache_read_input_tokens,
+    cache_creation: { ...c.cache_creation },
+    cache_creation_unknown_ttl_tokens: c.cache_creation_unknown_ttl_tokens,
+    output_tokens: c.output_tokens,
+    output_tokens_details: c.thinking_tokens === null ? null : { thinking_tokens: c.thinking_tokens },
+    total_input_tokens: c.total_input_tokens,
+  };
+}
+
+export function usageJson(u: Usage) {
+  return {
+    ...countsJson(u),
+    server_tool_use: { ...u.server_tool_use },
+    service_tier: u.service_tier,
+    speed: u.speed,
+    inference_geo: u.inference_geo,
+  };
+}
+
+function iterationJson(it: Iteration) {
+  return {
+    index: it.index,
+    type: it.type,
+    model: it.model,
+    ...countsJson(it),
+    in_top_level: it.in_top_level,
+    billed: it.billed,
+    cache: { ...it.cache },
+  };
+}
+
+export function requestJson(r: RequestResult) {
+  return {
+    index: r.index,
+    kind: r.kind,
+    source: { ...r.source },
+    label: r.label,
+    id: r.id,
+    request_id: r.request_id,
+    model: r.model,
+    status: r.status,
+    error: r.error,
+    timestamp: r.timestamp,
+    batch: r.batch,
+    usage: r.usage ? usageJson(r.usage) : null,
+    billed_usage: r.billed_usage ? usageJson(r.billed_usage) : null,
+    iterations: r.iterations.map(iterationJson),
+    cache: r.cache ? { ...r.cache } : null,
+  };
+}
+
+export function totalsJson(t: Totals) {
+  return {
+    requests: t.requests,
+    requests_with_usage: t.requests_with_usage,
+    usage: usageJson(t.usage),
+    billed_usage: usageJson(t.billed_usage),
+    hit_rate: t.hit_rate,
+  };
+}
+
+export function problemJson(p: Problem) {
+  return { source: { ...p.source }, severity: p.severity, message: p.message };
+}
+
+export function reportJson(report: Report) {
+  return {
+    schema_version: SCHEMA_VERSION,
+    requests: report.requests.map(requestJson),
+    totals: totalsJson(report.totals),
+    problems: report.problems.map(problemJson),
+  };
+}
+
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(reportJson(report), null, 2)}\n`;
+}
+
+/** One JSON object per line: each request, then a totals line, then each problem. */
+export function renderNdjson(report: Report): string {
+  const lines = report.requests.map((r) =>
+    JSON.stringify({ schema_version: SCHEMA_VERSION, type: 'request', ...requestJson(r) }),
+  );
+  lines.push(
+    JSON.stringify({ schema_version: SCHEMA_VERSION, type: 'totals', ...totalsJson(report.totals) }),
+  );
+  for (const p of report.problems)
+    lines.push(JSON.stringify({ schema_version: SCHEMA_VERSION, type: 'problem', ...problemJson(p) }));
+  return `${lines.join('\n')}\n`;
+}

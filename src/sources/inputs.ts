@@ -1,0 +1,85 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Problem } from '../core/types.js';
+
+/** A named input ready to be read: a file, or stdin as `-`. */
+export interface InputSpec {
+  name: string;
+  open(): AsyncIterable<Buffer | string>;
+}
+
+/** File endings read when a folder is given (Claude Code keeps transcripts as .jsonl). */
+const FOLDER_EXTENSIONS = /\.(jsonl|ndjson|json|sse)$/i;
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) await walk(full, out);
+    else if (entry.isFile() && FOLDER_EXTENSIONS.test(entry.name)) out.push(full);
+  }
+}
+
+function fileInput(path: string): InputSpec {
+  return { name: path, open: () => createReadStream(path) };
+}
+
+export function stdinInput(stdin: NodeJS.ReadableStream = process.stdin): InputSpec {
+  return { name: '<stdin>', open: () => stdin as AsyncIterable<Buffer> };
+}
+
+function fsReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return (err as Error).message;
+}
+
+/**
+ * Expands the paths a user gave into readable inputs. Folders are walked for transcript-like files;
+ * a path that cannot be read becomes a problem and the others are still read.
+ */
+export async function resolveInputs(
+  paths: string[],
+  stdin?: NodeJS.ReadableStream,
+): Promise<{ inputs: InputSpec[]; problems: Problem[] }> {
+  const inputs: InputSpec[] = [];
+  const problems: Problem[] = [];
+  for (const path of paths) {
+    if (path === '-') {
+      inputs.push(stdinInput(stdin));
+      continue;
+    }
+    try {
+      const info = await stat(path);
+      if (info.isDirectory()) {
+        const files: string[] = [];
+        await walk(path, files);
+        if (files.length === 0) {
+          problems.push({
+            source: { file: path, line: null, event: null },
+            severity: 'error',
+            message: 'folder holds no .jsonl, .ndjson, .json or .sse files',
+          });
+        }
+        inputs.push(...files.map(fileInput));
+      } else {
+        inputs.push(fileInput(path));
+      }
+    } catch (err) {
+      problems.push({
+        source: { file: path, line: null, event: null },
+        severity: 'error',
+        message: fsReason(err),
+      });
+    }
+  }
+  return { inputs, problems };
+}
+
+/** Turns a read error that happens mid-file into a message. */
+export function readErrorMessage(err: unknown): string {
+  return fsReason(err);
+}
