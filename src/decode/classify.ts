@@ -42,7 +42,7 @@ export function classify(value: unknown): Shape {
   if (typeof type === 'string' && EVENT_TYPES.has(type)) return 'event';
   const looksClaudeCode = 'sessionId' in value || 'uuid' in value || 'parentUuid' in value;
   if (type === 'assistant' && isPlainObject(value.message)) return 'claude_code';
-  if (looksClaudeCode || (typeof type === 'string' && CLAUDE_CODE_TYPES.has(type) && 'message' in value)) {
+  if (looksClaudeCode || (typeof type === 'string' && CLAUDE_CODE_TYPES.has(type))) {
     return 'claude_code_other';
   }
   if (type === 'error' && 'error' in value) return 'error_body';

@@ -23,10 +23,9 @@ export interface Column {
 
 /** A TTL member the input does not give shows as `?`; a partly known one as `n+?`. */
 function ttlCell(value: number | null, counts: TokenCounts): string {
-  if (value === null) return '?';
-  return counts.cache_creation_unknown_ttl_tokens > 0 && value > 0
-    ? `${formatInt(value)}+?`
-    : formatInt(value);
+  const unknown = counts.cache_creation_unknown_ttl_tokens > 0;
+  if (value === null || (value === 0 && unknown)) return '?';
+  return unknown ? `${formatInt(value)}+?` : formatInt(value);
 }
 
 function countCell(row: RowData, pick: (c: TokenCounts) => string): string {

@@ -24,8 +24,13 @@ export function formatProblem(p: Problem): string {
   return `${formatSource(p.source)}: ${p.severity}: ${p.message}`;
 }
 
+/** Keeps the end of a long label (the line number and file ending are what tell rows apart). */
+export function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
+}
+
 /** What a row is called: the batch custom_id, else where it came from. */
-export function rowLabel(r: RequestResult): string {
-  if (r.kind === 'batch' && r.label) return r.label;
-  return formatSource({ ...r.source, event: null }, true);
+export function rowLabel(r: RequestResult, max = 28): string {
+  if (r.kind === 'batch' && r.label) return shorten(r.label, max);
+  return shorten(formatSource({ ...r.source, event: null }, true), max);
 }
