@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { inspectCommand, OUTPUT_FORMATS, type OutputFormat } from './commands/inspect.js';
+import { DEFAULT_TOP, inspectCommand, OUTPUT_FORMATS, type OutputFormat } from './commands/inspect.js';
 import { INPUT_FORMATS, type InputFormat } from './decode/decode-file.js';
 import type { ExitCodeValue } from './errors.js';
 import type { CliIO } from './io.js';
+import { GROUP_BY, type GroupBy } from './pipeline/collect.js';
 import { packageVersion } from './version.js';
 
 /** Raw flags as commander gives them, before normalisation. */
@@ -11,6 +12,15 @@ interface RawInspectFlags {
   format: string;
   strict?: boolean;
   color?: boolean;
+  top: string;
+  groupBy: string;
+}
+
+/** `--top N` (N ≥ 0) or `--top all`. */
+function parseTop(value: string): string {
+  if (value !== 'all' && !/^\d+$/.test(value))
+    throw new InvalidArgumentError('--top takes a whole number or "all"');
+  return value;
 }
 
 function oneOf<T extends string>(values: readonly T[], name: string) {
@@ -69,6 +79,17 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
         .default('table'),
     )
     .option('--strict', 'stop at the first input error')
+    .option(
+      '--top <n>',
+      'list only the N most expensive requests in the table (all: every one)',
+      parseTop,
+      String(DEFAULT_TOP),
+    )
+    .addOption(
+      new Option('--group-by <key>', 'add totals per model, file, session or day')
+        .choices(GROUP_BY)
+        .default('none'),
+    )
     .option('--color', 'force colour on')
     .option('--no-color', 'turn colour off')
     .action(async (files: string[], flags: RawInspectFlags) => {
@@ -79,6 +100,8 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
           format: flags.format as OutputFormat,
           strict: flags.strict === true,
           color: colorChoice(flags, argv),
+          top: flags.top === 'all' ? null : Number(flags.top),
+          groupBy: flags.groupBy as GroupBy,
         },
         io,
       );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeChalk } from '../src/report/color.js';
+import { makeChalk } from '../src/report/chalk.js';
 import { csvCell, renderCsv } from '../src/report/csv.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { renderTable } from '../src/report/table.js';

@@ -2,17 +2,24 @@ import type { Report } from '../core/types.js';
 import type { InputFormat } from '../decode/decode-file.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../errors.js';
 import { type CliIO, terminalWidth } from '../io.js';
-import { runPipeline } from '../pipeline/run-pipeline.js';
-import { makeChalk, resolveColorLevel } from '../report/color.js';
-import { renderCsv } from '../report/csv.js';
+import { type GroupBy, type Keep, ReportCollector } from '../pipeline/collect.js';
+import { streamRequests } from '../pipeline/request-stream.js';
+import { resolveColorLevel } from '../report/color.js';
+import { CSV_HEADER, csvRow, renderCsv } from '../report/csv.js';
 import { formatProblem } from '../report/format.js';
-import { renderJson, renderNdjson } from '../report/json.js';
+import { ndjsonRequestLine, ndjsonTrailer, renderJson, renderNdjson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { renderTable } from '../report/table.js';
 import { resolveInputs } from '../sources/inputs.js';
+import { ProgressMeter } from './progress-meter.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Rows the table and Markdown list by default; the rest are counted in the totals. */
+export const DEFAULT_TOP = 50;
+
+/** Bytes of streamed output gathered before each write. */
+const OUT_BLOCK = 64 * 1024;
 
 export interface InspectOptions {
   files: string[];
@@ -20,13 +27,16 @@ export interface InspectOptions {
   format: OutputFormat;
   strict: boolean;
   color: boolean | undefined;
+  /** The table and Markdown list the N most expensive requests; null lists every one. */
+  top: number | null;
+  groupBy: GroupBy;
 }
 
-export function renderReport(
+export async function renderReport(
   report: Report,
   options: Pick<InspectOptions, 'format' | 'color'>,
   io: CliIO,
-): string {
+): Promise<string> {
   switch (options.format) {
     case 'json':
       return renderJson(report);
@@ -37,6 +47,11 @@ export function renderReport(
     case 'markdown':
       return renderMarkdown(report);
     default: {
+      // The table code (cli-table3, chalk) loads only when a table is drawn: it costs start-up time.
+      const [{ renderTable }, { makeChalk }] = await Promise.all([
+        import('../report/table.js'),
+        import('../report/chalk.js'),
+      ]);
       const level = resolveColorLevel(options.color, io.env, io.stdout.isTTY === true);
       return renderTable(report, { width: terminalWidth(io), chalk: makeChalk(level) });
     }
@@ -50,6 +65,19 @@ export function reportExitCode(report: Report): ExitCodeValue {
   return ExitCode.ok;
 }
 
+/** Writes to stdout, waiting for the pipe to drain so that a slow reader never makes output pile up. */
+export function writeOut(io: CliIO, text: string): Promise<void> | undefined {
+  const stdout = io.stdout as CliIO['stdout'] & { once?: (ev: 'drain', fn: () => void) => void };
+  if (io.stdout.write(text) !== false || !stdout.once) return undefined;
+  return new Promise((resolve) => stdout.once?.('drain', resolve));
+}
+
+function keepFor(options: InspectOptions): Keep {
+  if (options.format === 'ndjson' || options.format === 'csv') return { none: true };
+  if (options.format === 'json' || options.top === null) return { all: true };
+  return { top: options.top };
+}
+
 export async function inspectCommand(options: InspectOptions, io: CliIO): Promise<ExitCodeValue> {
   let files = options.files;
   if (files.length === 0) {
@@ -58,7 +86,38 @@ export async function inspectCommand(options: InspectOptions, io: CliIO): Promis
     files = ['-'];
   }
   const { inputs, problems } = await resolveInputs(files, io.stdin);
-  const report = await runPipeline(inputs, { format: options.inputFormat, strict: options.strict }, problems);
+  const progress = await ProgressMeter.create(io, inputs);
+  const collector = new ReportCollector(keepFor(options), options.groupBy);
+  const streamed = options.format === 'ndjson' || options.format === 'csv';
+  if (options.format === 'csv') io.stdout.write(CSV_HEADER);
+
+  let pending = '';
+  const stream = streamRequests(
+    inputs,
+    { format: options.inputFormat, strict: options.strict, onBytes: progress?.onBytes },
+    problems,
+  );
+  for await (const event of stream) {
+    if ('problem' in event) {
+      collector.addProblem(event.problem);
+      continue;
+    }
+    collector.add(event.request);
+    progress?.onRequest();
+    if (streamed) {
+      pending += options.format === 'ndjson' ? ndjsonRequestLine(event.request) : csvRow(event.request);
+      // Lines go out in blocks: one write per line costs more than producing the line.
+      if (pending.length >= OUT_BLOCK) {
+        const wait = writeOut(io, pending);
+        pending = '';
+        if (wait) await wait;
+      }
+    }
+  }
+  if (pending) await writeOut(io, pending);
+  progress?.done();
+
+  const report = collector.report();
   if (report.totals.requests_with_usage === 0) {
     report.problems.push({
       source: { file: files.join(', '), line: null, event: null },
@@ -66,8 +125,9 @@ export async function inspectCommand(options: InspectOptions, io: CliIO): Promis
       message: 'no usage found',
     });
   }
-  const structured = options.format !== 'table';
-  if (report.requests.length > 0 || structured) io.stdout.write(renderReport(report, options, io));
+  if (options.format === 'ndjson') io.stdout.write(ndjsonTrailer(report));
+  else if (!streamed && (report.totals.requests > 0 || options.format !== 'table'))
+    io.stdout.write(await renderReport(report, options, io));
   for (const p of report.problems) io.stderr.write(`${formatProblem(p)}\n`);
   return reportExitCode(report);
 }

@@ -1,9 +1,9 @@
 import { UsageFieldError } from '../extract/counts.js';
 import { billedUsage, readIterations, topLevelMismatch } from '../extract/iterations.js';
-import { addUsage, readUsage, zeroUsage } from '../extract/usage.js';
+import { readUsage } from '../extract/usage.js';
 import { minimumCacheableTokens } from '../models/resolve-model.js';
-import { cacheVerdict, hitRate } from './cache-verdict.js';
-import type { DecodedRecord, Problem, RequestResult, Totals } from './types.js';
+import { cacheVerdict } from './cache-verdict.js';
+import type { CacheVerdict, DecodedRecord, Iteration, Problem, RequestResult, Usage } from './types.js';
 
 export interface AnalyzeOutcome {
   result: RequestResult | null;
@@ -16,22 +16,8 @@ export interface AnalyzeOutcome {
  */
 export function analyzeRecord(record: DecodedRecord, index: number): AnalyzeOutcome {
   const problems: Problem[] = [];
-  const base = {
-    index,
-    kind: record.kind,
-    source: record.source,
-    label: record.label,
-    id: record.id,
-    request_id: record.request_id,
-    model: record.model,
-    status: record.status,
-    error: record.error,
-    timestamp: record.timestamp,
-    batch: record.batch === true,
-    ...(record.request !== undefined ? { request: record.request } : {}),
-  };
   if (record.usage === null || record.usage === undefined) {
-    return { result: { ...base, usage: null, billed_usage: null, iterations: [], cache: null }, problems };
+    return { result: makeResult(record, index, null, null, [], null), problems };
   }
   try {
     const usage = readUsage(record.usage);
@@ -50,7 +36,7 @@ export function analyzeRecord(record: DecodedRecord, index: number): AnalyzeOutc
       });
     }
     const cache = cacheVerdict(billed, minimumCacheableTokens(record.model, record.timestamp));
-    return { result: { ...base, usage, billed_usage: billed, iterations, cache }, problems };
+    return { result: makeResult(record, index, usage, billed, iterations, cache), problems };
   } catch (err) {
     if (!(err instanceof UsageFieldError)) throw err;
     problems.push({ source: record.source, severity: 'error', message: err.message });
@@ -58,21 +44,34 @@ export function analyzeRecord(record: DecodedRecord, index: number): AnalyzeOutc
   }
 }
 
-export function computeTotals(requests: RequestResult[]): Totals {
-  let usage = zeroUsage();
-  let billed = zeroUsage();
-  let withUsage = 0;
-  for (const r of requests) {
-    if (!r.usage || !r.billed_usage) continue;
-    usage = withUsage === 0 ? r.usage : addUsage(usage, r.usage);
-    billed = withUsage === 0 ? r.billed_usage : addUsage(billed, r.billed_usage);
-    withUsage++;
-  }
-  return {
-    requests: requests.length,
-    requests_with_usage: withUsage,
+/** One literal of fixed shape (no spreads): this runs once per request on inputs of any size. */
+function makeResult(
+  record: DecodedRecord,
+  index: number,
+  usage: Usage | null,
+  billed: Usage | null,
+  iterations: Iteration[],
+  cache: CacheVerdict | null,
+): RequestResult {
+  const result: RequestResult = {
+    index,
+    kind: record.kind,
+    source: record.source,
+    label: record.label,
+    id: record.id,
+    request_id: record.request_id,
+    model: record.model,
+    status: record.status,
+    error: record.error,
+    timestamp: record.timestamp,
+    batch: record.batch === true,
     usage,
     billed_usage: billed,
-    hit_rate: hitRate(billed.cache_read_input_tokens, billed.total_input_tokens),
+    iterations,
+    cache,
   };
+  if (record.request !== undefined) result.request = record.request;
+  return result;
 }
+
+export { computeTotals } from './totals.js';

@@ -134,8 +134,17 @@ export interface Totals {
   hit_rate: number | null;
 }
 
+/** Totals of one group (`--group-by`): the key and the same sums as the report totals. */
+export interface GroupTotals extends Totals {
+  key: string;
+}
+
 export interface Report {
   requests: RequestResult[];
   totals: Totals;
   problems: Problem[];
+  /** Requests counted in the totals but not listed (`--top`, or streamed output). */
+  omitted_requests?: number;
+  group_by?: string;
+  groups?: GroupTotals[];
 }

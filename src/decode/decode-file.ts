@@ -3,7 +3,7 @@ import { isPlainObject } from '../extract/counts.js';
 import { classify, describeKeys, type Shape } from './classify.js';
 import { fromRecordingLine } from './recording.js';
 import { fromBareUsage, fromBatchResult, fromClaudeCodeLine, fromErrorBody, fromMessage } from './records.js';
-import { SseParser } from './sse-parser.js';
+import { type SseEvent, SseParser } from './sse-parser.js';
 import { StreamAccumulator } from './stream-accumulator.js';
 
 export const INPUT_FORMATS = [
@@ -19,6 +19,22 @@ export const INPUT_FORMATS = [
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 export type DecodeItem = { record: DecodedRecord } | { problem: Problem };
+
+/**
+ * SSE events that never carry usage. Their data (the bulk of a stream's bytes: text and JSON deltas) is
+ * not parsed on the fast path; the event name is the API's own label for the data's `type`:
+ * https://platform.claude.com/docs/en/build-with-claude/streaming#event-types
+ */
+const NO_USAGE_EVENTS = new Set(['content_block_start', 'content_block_delta', 'content_block_stop', 'ping']);
+
+export interface DecodeOptions {
+  /**
+   * Skip parsing the data of SSE events that carry no usage (default true). Such data is still checked
+   * to be one complete JSON object in outline (starts with `{`, ends with `}`); a cut or garbled event
+   * is parsed and reported as usual.
+   */
+  fast?: boolean;
+}
 
 /** Which shapes a forced --input-format accepts per line (json and sse are whole-file layouts). */
 const FORMAT_SHAPES: Record<Exclude<InputFormat, 'auto' | 'json' | 'sse'>, ReadonlySet<Shape>> = {
@@ -56,63 +72,67 @@ function jsonError(err: unknown): string {
 
 /**
  * Decodes one value of known position: a Message, bare usage, batch line, transcript line, recording or
- * stream event. Arrays are walked item by item.
+ * stream event. Arrays are walked item by item. Items are pushed onto `out`.
  */
-function* decodeValue(
+function decodeValue(
   value: unknown,
   source: SourceRef,
   acc: StreamAccumulator,
   allowed: ReadonlySet<Shape> | null,
   format: InputFormat,
-): Generator<DecodeItem> {
+  out: DecodeItem[],
+): void {
   if (Array.isArray(value)) {
-    for (const item of value) yield* decodeValue(item, source, acc, allowed, format);
+    for (const item of value) decodeValue(item, source, acc, allowed, format, out);
     return;
   }
   let shape = classify(value);
   if (shape === 'error_body' && acc.isOpen) shape = 'event';
   if (allowed && !allowed.has(shape)) {
-    yield problem(source, `expected ${FORMAT_NAMES[format] ?? format}, found ${describeKeys(value)}`);
+    out.push(problem(source, `expected ${FORMAT_NAMES[format] ?? format}, found ${describeKeys(value)}`));
     return;
   }
   const obj = value as Record<string, unknown>;
   switch (shape) {
     case 'message':
-      yield { record: fromMessage(obj, source) };
+      out.push({ record: fromMessage(obj, source) });
       return;
     case 'usage':
-      yield { record: fromBareUsage(obj, source) };
+      out.push({ record: fromBareUsage(obj, source) });
       return;
     case 'error_body':
-      yield { record: fromErrorBody(obj, source) };
+      out.push({ record: fromErrorBody(obj, source) });
       return;
     case 'batch':
-      yield { record: fromBatchResult(obj, source) };
+      out.push({ record: fromBatchResult(obj, source) });
       if (!isPlainObject(obj.result))
-        yield problem(source, 'batch result line has no `result` object', 'warning');
+        out.push(problem(source, 'batch result line has no `result` object', 'warning'));
       return;
     case 'claude_code': {
       const rec = fromClaudeCodeLine(obj, source);
-      if (rec) yield { record: rec };
+      if (rec) out.push({ record: rec });
       return;
     }
     case 'claude_code_other':
       return;
-    case 'recording': {
-      const out = fromRecordingLine(obj, source);
-      for (const p of out.problems) yield { problem: p };
-      for (const r of out.records) yield { record: r };
+    case 'recording':
+      pushAll(out, fromRecordingLine(obj, source));
       return;
-    }
-    case 'event': {
-      const out = acc.feed(obj, source);
-      for (const p of out.problems) yield { problem: p };
-      for (const r of out.records) yield { record: r };
+    case 'event':
+      pushAll(out, acc.feed(obj, source));
       return;
-    }
     default:
-      yield problem(source, `no usage found: ${describeKeys(value)}`, 'warning');
+      out.push(problem(source, `no usage found: ${describeKeys(value)}`, 'warning'));
   }
+}
+
+function pushAll(out: DecodeItem[], found: { records: DecodedRecord[]; problems: Problem[] }): void {
+  for (const p of found.problems) out.push({ problem: p });
+  for (const r of found.records) out.push({ record: r });
+}
+
+function looksLikeObject(data: string): boolean {
+  return data.charCodeAt(0) === 123 && data.charCodeAt(data.length - 1) === 125;
 }
 
 function sniff(firstLine: string): 'sse' | 'json-line' | 'json-document' | 'unknown' {
@@ -129,96 +149,155 @@ function sniff(firstLine: string): 'sse' | 'json-line' | 'json-document' | 'unkn
   return 'unknown';
 }
 
+type Layout = 'sse' | 'json-line' | 'json-document' | 'unknown';
+
 /**
- * Decodes one input (a file or stdin) given as lines without their line endings.
+ * Decodes one input (a file or stdin) fed as batches of lines without their line endings.
  * Layout is sniffed from the first non-blank line unless `format` forces one: SSE text, one JSON
  * value per line (JSONL/NDJSON), or one JSON document spread over many lines.
+ * Synchronous per batch: the per-line work is plain loops, with no promise or generator per line.
  */
-export async function* decodeLines(
-  file: string,
-  lines: AsyncIterable<string>,
-  format: InputFormat = 'auto',
-): AsyncGenerator<DecodeItem> {
-  const acc = new StreamAccumulator('stream');
-  const allowed = format === 'auto' || format === 'json' || format === 'sse' ? null : FORMAT_SHAPES[format];
-  let layout: 'sse' | 'json-line' | 'json-document' | 'unknown' | null =
-    format === 'sse' ? 'sse' : format === 'json' ? 'json-document' : format === 'auto' ? null : 'json-line';
-  let lineNo = 0;
-  let sawContent = false;
-  const sse = new SseParser();
-  let eventNo = 0;
-  const doc: string[] = [];
-  let docStart = 1;
+export class FileDecoder {
+  private readonly fast: boolean;
+  private readonly acc = new StreamAccumulator('stream');
+  private readonly allowed: ReadonlySet<Shape> | null;
+  private layout: Layout | null;
+  private lineNo = 0;
+  private sawContent = false;
+  private readonly sse = new SseParser();
+  private eventNo = 0;
+  private doc: string[] = [];
+  private docStart = 1;
+  /** Set once the input is known to be unreadable as any format: the rest is ignored. */
+  private skipped = false;
 
-  const feedSse = function* (ev: ReturnType<SseParser['push']>): Generator<DecodeItem> {
-    if (!ev) return;
-    eventNo++;
-    const source: SourceRef = { file, line: ev.line, event: eventNo };
+  constructor(
+    private readonly file: string,
+    private readonly format: InputFormat = 'auto',
+    options: DecodeOptions = {},
+  ) {
+    this.fast = options.fast !== false;
+    this.allowed = format === 'auto' || format === 'json' || format === 'sse' ? null : FORMAT_SHAPES[format];
+    this.layout =
+      format === 'sse' ? 'sse' : format === 'json' ? 'json-document' : format === 'auto' ? null : 'json-line';
+  }
+
+  /** Decodes a batch of lines; returns what they completed. */
+  push(lines: readonly string[]): DecodeItem[] {
+    const out: DecodeItem[] = [];
+    if (this.skipped) return out;
+    for (const raw of lines) {
+      this.lineNo++;
+      const text = this.lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+      if (this.layout === null) {
+        if (text.trim() === '') continue;
+        this.layout = sniff(text);
+        if (this.layout === 'unknown') {
+          out.push(
+            problem(
+              { file: this.file, line: this.lineNo, event: null },
+              'not JSON, JSONL or an SSE stream; file skipped',
+            ),
+          );
+          this.skipped = true;
+          return out;
+        }
+        this.docStart = this.lineNo;
+      }
+      if (this.layout === 'sse') {
+        if (!this.sawContent && text.trim() !== '') this.sawContent = true;
+        const ev = this.sse.push(text, this.lineNo);
+        if (ev) this.feedSse(ev, out);
+      } else if (this.layout === 'json-document') {
+        this.doc.push(text);
+      } else {
+        this.jsonLine(text, out);
+      }
+    }
+    return out;
+  }
+
+  /** Ends the input: flushes a pending event or document and reports cut-off streams. */
+  end(): DecodeItem[] {
+    const out: DecodeItem[] = [];
+    if (this.skipped) return out;
+    if (this.layout === 'sse') {
+      const ev = this.sse.end();
+      if (ev) this.feedSse(ev, out);
+    }
+    if (this.layout === 'json-document') this.jsonDocument(out);
+    for (const r of this.acc.finish()) {
+      out.push({ record: r });
+      out.push(
+        problem(
+          r.source,
+          'stream ended before message_stop; usage shown is what was known so far',
+          'warning',
+        ),
+      );
+    }
+    if (!this.sawContent)
+      out.push(problem({ file: this.file, line: null, event: null }, 'empty input', 'warning'));
+    return out;
+  }
+
+  private jsonLine(text: string, out: DecodeItem[]): void {
+    if (text.trim() === '') return;
+    this.sawContent = true;
+    const source: SourceRef = { file: this.file, line: this.lineNo, event: null };
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      out.push(problem(source, `invalid JSON: ${jsonError(err)}`));
+      return;
+    }
+    decodeValue(value, source, this.acc, this.allowed, this.format, out);
+  }
+
+  private jsonDocument(out: DecodeItem[]): void {
+    const text = this.doc.join('\n');
+    this.doc = [];
+    if (text.trim() === '') return;
+    this.sawContent = true;
+    const source: SourceRef = { file: this.file, line: this.docStart, event: null };
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      out.push(problem(source, `invalid JSON document: ${jsonError(err)}`));
+      return;
+    }
+    decodeValue(value, source, this.acc, this.allowed, this.format, out);
+  }
+
+  private feedSse(ev: SseEvent, out: DecodeItem[]): void {
+    this.eventNo++;
+    if (this.fast && ev.name !== null && NO_USAGE_EVENTS.has(ev.name) && looksLikeObject(ev.data)) return;
+    const source: SourceRef = { file: this.file, line: ev.line, event: this.eventNo };
     let data: unknown;
     try {
       data = JSON.parse(ev.data);
     } catch (err) {
-      yield problem(source, `event ${ev.name ?? '(unnamed)'} has invalid JSON data: ${jsonError(err)}`);
+      out.push(problem(source, `event ${ev.name ?? '(unnamed)'} has invalid JSON data: ${jsonError(err)}`));
       return;
     }
     if (isPlainObject(data) && data.type === undefined && ev.name) data = { ...data, type: ev.name };
-    const out = acc.feed(data, source);
-    for (const p of out.problems) yield { problem: p };
-    for (const r of out.records) yield { record: r };
-  };
+    pushAll(out, this.acc.feed(data, source));
+  }
+}
 
-  for await (const raw of lines) {
-    lineNo++;
-    const text = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    if (layout === null) {
-      if (text.trim() === '') continue;
-      layout = sniff(text);
-      if (layout === 'unknown') {
-        yield problem({ file, line: lineNo, event: null }, 'not JSON, JSONL or an SSE stream; file skipped');
-        return;
-      }
-      docStart = lineNo;
-    }
-    if (layout === 'sse') {
-      sawContent ||= text.trim() !== '';
-      yield* feedSse(sse.push(text, lineNo));
-    } else if (layout === 'json-document') {
-      doc.push(text);
-    } else {
-      if (text.trim() === '') continue;
-      sawContent = true;
-      const source: SourceRef = { file, line: lineNo, event: null };
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        yield problem(source, `invalid JSON: ${jsonError(err)}`);
-        continue;
-      }
-      yield* decodeValue(value, source, acc, allowed, format);
-    }
+/** Decodes one input given as batches of lines (see readLineBatches). */
+export async function* decodeLines(
+  file: string,
+  batches: AsyncIterable<readonly string[]>,
+  format: InputFormat = 'auto',
+  options: DecodeOptions = {},
+): AsyncGenerator<DecodeItem[]> {
+  const decoder = new FileDecoder(file, format, options);
+  for await (const lines of batches) {
+    const items = decoder.push(lines);
+    if (items.length > 0) yield items;
   }
-
-  if (layout === 'sse') yield* feedSse(sse.end());
-  if (layout === 'json-document') {
-    const text = doc.join('\n');
-    if (text.trim() !== '') {
-      sawContent = true;
-      const source: SourceRef = { file, line: docStart, event: null };
-      try {
-        yield* decodeValue(JSON.parse(text), source, acc, allowed, format);
-      } catch (err) {
-        yield problem(source, `invalid JSON document: ${jsonError(err)}`);
-      }
-    }
-  }
-  for (const r of acc.finish()) {
-    yield { record: r };
-    yield problem(
-      r.source,
-      'stream ended before message_stop; usage shown is what was known so far',
-      'warning',
-    );
-  }
-  if (!sawContent) yield problem({ file, line: null, event: null }, 'empty input', 'warning');
+  yield decoder.end();
 }

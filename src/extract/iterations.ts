@@ -1,6 +1,7 @@
 import type { Iteration, TokenCounts, Usage } from '../core/types.js';
 import { isPlainObject, readOptionalString, UsageFieldError } from './counts.js';
 import { addCounts, readTokenCounts, zeroCounts } from './token-counts.js';
+import { withExtras } from './usage.js';
 
 export type RawIteration = Omit<Iteration, 'cache'>;
 
@@ -60,7 +61,7 @@ export function sumCounts(items: TokenCounts[]): TokenCounts {
 export function billedUsage(top: Usage, iterations: RawIteration[]): Usage {
   if (iterations.length === 0) return top;
   const sum = sumCounts(iterations.filter((it) => it.billed));
-  return { ...top, ...sum };
+  return withExtras(sum, top.server_tool_use, top.service_tier, top.speed, top.inference_geo);
 }
 
 /** Describes how the top level differs from the sum of the iterations it should include, or null. */

@@ -1,4 +1,4 @@
-import type { Usage } from '../core/types.js';
+import type { TokenCounts, Usage } from '../core/types.js';
 import {
   isPlainObject,
   readCount,
@@ -15,14 +15,13 @@ import { addCounts, readTokenCounts, zeroCounts } from './token-counts.js';
  */
 export function readUsage(raw: unknown, path = 'usage'): Usage {
   if (!isPlainObject(raw)) throw new UsageFieldError(`${path} is not an object`);
-  const counts = readTokenCounts(raw, path);
-  return {
-    ...counts,
-    server_tool_use: readServerToolUse(raw, path),
-    service_tier: readOptionalString(raw, 'service_tier', path),
-    speed: readOptionalString(raw, 'speed', path),
-    inference_geo: readOptionalString(raw, 'inference_geo', path),
-  };
+  return withExtras(
+    readTokenCounts(raw, path),
+    readServerToolUse(raw, path),
+    readOptionalString(raw, 'service_tier', path),
+    readOptionalString(raw, 'speed', path),
+    readOptionalString(raw, 'inference_geo', path),
+  );
 }
 
 /**
@@ -30,6 +29,33 @@ export function readUsage(raw: unknown, path = 'usage'): Usage {
  * (`code_execution_requests` appears in the pricing docs before the SDK types), so every numeric key is kept:
  * https://platform.claude.com/docs/en/about-claude/pricing#server-tools
  */
+/**
+ * Builds a Usage from counts and extras with a literal of fixed shape: object spread here was the single
+ * largest cost per request on large inputs (see bench/).
+ */
+export function withExtras(
+  c: TokenCounts,
+  serverToolUse: Record<string, number>,
+  serviceTier: string | null,
+  speed: string | null,
+  inferenceGeo: string | null,
+): Usage {
+  return {
+    input_tokens: c.input_tokens,
+    cache_creation_input_tokens: c.cache_creation_input_tokens,
+    cache_read_input_tokens: c.cache_read_input_tokens,
+    cache_creation: c.cache_creation,
+    cache_creation_unknown_ttl_tokens: c.cache_creation_unknown_ttl_tokens,
+    output_tokens: c.output_tokens,
+    thinking_tokens: c.thinking_tokens,
+    total_input_tokens: c.total_input_tokens,
+    server_tool_use: serverToolUse,
+    service_tier: serviceTier,
+    speed,
+    inference_geo: inferenceGeo,
+  };
+}
+
 function readServerToolUse(raw: Record<string, unknown>, path: string): Record<string, number> {
   const obj = readOptionalObject(raw, 'server_tool_use', path);
   const out: Record<string, number> = {};

@@ -21,9 +21,19 @@ export function canonicalModelId(model: string): string {
   return id;
 }
 
-/** The model's data entry, or null when we have none for it. */
+const resolved = new Map<string, ModelEntry | null>();
+
+/** The model's data entry, or null when we have none for it. Memoised: a run sees few distinct ids. */
 export function resolveModel(model: string | null | undefined): ModelEntry | null {
   if (!model) return null;
+  const hit = resolved.get(model);
+  if (hit !== undefined) return hit;
+  const entry = lookup(model);
+  if (resolved.size < 10_000) resolved.set(model, entry);
+  return entry;
+}
+
+function lookup(model: string): ModelEntry | null {
   const id = canonicalModelId(model);
   const direct = byId.get(id);
   if (direct) return direct;

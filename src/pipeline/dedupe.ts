@@ -1,4 +1,4 @@
-import type { RequestResult } from '../core/types.js';
+import type { Problem, RequestResult } from '../core/types.js';
 
 /**
  * Claude Code writes one transcript line per content block while a response streams, each with the same
@@ -16,4 +16,80 @@ export function moreComplete(candidate: RequestResult, current: RequestResult): 
   if (!a || !b) return a !== null && b === null;
   if (a.output_tokens !== b.output_tokens) return a.output_tokens > b.output_tokens;
   return a.total_input_tokens > b.total_input_tokens;
+}
+
+/** How many recent requests are held back so that later lines of the same response can replace them. */
+export const DEDUPE_WINDOW = 512;
+
+interface Held {
+  result: RequestResult;
+  key: string | null;
+}
+
+/**
+ * Streams requests in input order while merging Claude Code duplicates, in bounded memory.
+ * A request is held until DEDUPE_WINDOW newer ones have arrived (or the input ends): the lines of one
+ * streamed response sit next to each other, so they meet inside the window. A duplicate of a request
+ * already released is dropped (subagent transcripts replay their parent's lines); if it was the more
+ * complete one, one warning says how many such lines there were.
+ */
+export class DedupeWindow {
+  private readonly held: Held[] = [];
+  private head = 0;
+  private readonly byKey = new Map<string, Held>();
+  private readonly released = new Set<string>();
+  private lateMoreComplete = 0;
+  private lateSource: Problem['source'] | null = null;
+
+  /** Offers a request; returns those that leave the window, oldest first. */
+  push(result: RequestResult): RequestResult[] {
+    const key = dedupeKey(result);
+    if (key !== null) {
+      const current = this.byKey.get(key);
+      if (current) {
+        if (moreComplete(result, current.result)) current.result = result;
+        return [];
+      }
+      if (this.released.has(key)) {
+        if (this.lateMoreComplete === 0) this.lateSource = result.source;
+        this.lateMoreComplete++;
+        return [];
+      }
+    }
+    const held: Held = { result, key };
+    this.held.push(held);
+    if (key !== null) this.byKey.set(key, held);
+    return this.held.length - this.head > DEDUPE_WINDOW ? [this.release()] : [];
+  }
+
+  /** Releases everything still held. */
+  flush(): RequestResult[] {
+    const out: RequestResult[] = [];
+    while (this.head < this.held.length) out.push(this.release());
+    return out;
+  }
+
+  /** A warning for duplicates that arrived after their first copy was released, if any. */
+  lateProblem(): Problem | null {
+    if (this.lateMoreComplete === 0 || !this.lateSource) return null;
+    return {
+      source: this.lateSource,
+      severity: 'warning',
+      message: `${this.lateMoreComplete} Claude Code line(s) repeat a response reported earlier (message.id + requestId); the earlier entry was kept`,
+    };
+  }
+
+  private release(): RequestResult {
+    const held = this.held[this.head] as Held;
+    this.head++;
+    if (held.key !== null) {
+      this.byKey.delete(held.key);
+      this.released.add(held.key);
+    }
+    if (this.head > 4096 && this.head * 2 > this.held.length) {
+      this.held.splice(0, this.head);
+      this.head = 0;
+    }
+    return held.result;
+  }
 }

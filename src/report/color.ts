@@ -1,5 +1,3 @@
-import { Chalk, type ChalkInstance } from 'chalk';
-
 export type ColorChoice = boolean | undefined;
 
 export interface ColorEnv {
@@ -25,8 +23,4 @@ export function resolveColorLevel(flag: ColorChoice, env: ColorEnv, isTTY: boole
   }
   if (flag === true) return 1;
   return isTTY && env.TERM !== 'dumb' ? 1 : 0;
-}
-
-export function makeChalk(level: 0 | 1 | 2 | 3): ChalkInstance {
-  return new Chalk({ level });
 }

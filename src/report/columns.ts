@@ -1,4 +1,11 @@
-import type { CacheStatus, Iteration, RequestResult, TokenCounts, Totals } from '../core/types.js';
+import type {
+  CacheStatus,
+  GroupTotals,
+  Iteration,
+  RequestResult,
+  TokenCounts,
+  Totals,
+} from '../core/types.js';
 import { formatInt, formatRate, rowLabel } from './format.js';
 
 /** What one table row shows, whatever renders it (terminal table or Markdown). */
@@ -146,5 +153,25 @@ export function iterationRow(r: RequestResult, it: Iteration): RowData {
     cache: it.cache.status,
     status: it.cache.status,
     kind: 'iteration',
+  };
+}
+
+/** Columns of the `--group-by` table: the group, its request count, then the token columns. */
+export const GROUP_COLUMNS: Column[] = [
+  { header: 'Group', align: 'left', compact: true, cell: (r) => r.label },
+  { header: 'Requests', align: 'right', compact: true, cell: (r) => r.index },
+  ...COLUMNS.filter((c) => !['#', 'Source', 'Model', 'Cache'].includes(c.header)),
+];
+
+export function groupRow(g: GroupTotals): RowData {
+  return {
+    index: formatInt(g.requests),
+    label: g.key,
+    model: '',
+    counts: g.requests_with_usage > 0 ? g.billed_usage : null,
+    hitRate: g.hit_rate,
+    cache: null,
+    status: '',
+    kind: 'request',
   };
 }

@@ -61,9 +61,14 @@ function row(r: RequestResult): (string | number | null)[] {
   ];
 }
 
+export const CSV_HEADER = `${COLUMNS.join(',')}\r\n`;
+
+/** One CSV row for a request; written as each request is read. */
+export function csvRow(r: RequestResult): string {
+  return `${row(r).map(csvCell).join(',')}\r\n`;
+}
+
 /** One row per request with its billed usage (the sum over iterations when present). */
 export function renderCsv(report: Report): string {
-  const lines = [COLUMNS.join(',')];
-  for (const r of report.requests) lines.push(row(r).map(csvCell).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return CSV_HEADER + report.requests.map(csvRow).join('');
 }

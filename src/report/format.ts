@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Problem, RequestResult, SourceRef } from '../core/types.js';
+import type { Problem, Report, RequestResult, SourceRef } from '../core/types.js';
 
 const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -33,4 +33,15 @@ export function shorten(text: string, max: number): string {
 export function rowLabel(r: RequestResult, max = 28): string {
   if (r.kind === 'batch' && r.label) return shorten(r.label, max);
   return shorten(formatSource({ ...r.source, event: null }, true), max);
+}
+
+/** The line that says how many requests the listing left out, or null when none were. */
+export function omittedNote(report: Report): string | null {
+  const omitted = report.omitted_requests ?? 0;
+  if (omitted === 0) return null;
+  const shown = report.requests.length;
+  return (
+    `${formatInt(omitted)} more request${omitted === 1 ? '' : 's'} counted in the totals but not listed: ` +
+    `the table shows the ${shown} most expensive (--top N to change, --top all for every one)`
+  );
 }

@@ -1,4 +1,13 @@
-import type { Iteration, Problem, Report, RequestResult, TokenCounts, Totals, Usage } from '../core/types.js';
+import type {
+  GroupTotals,
+  Iteration,
+  Problem,
+  Report,
+  RequestResult,
+  TokenCounts,
+  Totals,
+  Usage,
+} from '../core/types.js';
 
 /**
  * Version of the JSON output contract (docs/json-output.md, schema/report.schema.json).
@@ -75,11 +84,16 @@ export function problemJson(p: Problem) {
   return { source: { ...p.source }, severity: p.severity, message: p.message };
 }
 
+export function groupJson(g: GroupTotals) {
+  return { key: g.key, ...totalsJson(g) };
+}
+
 export function reportJson(report: Report) {
   return {
     schema_version: SCHEMA_VERSION,
     requests: report.requests.map(requestJson),
     totals: totalsJson(report.totals),
+    ...(report.groups ? { group_by: report.group_by, groups: report.groups.map(groupJson) } : {}),
     problems: report.problems.map(problemJson),
   };
 }
@@ -88,15 +102,23 @@ export function renderJson(report: Report): string {
   return `${JSON.stringify(reportJson(report), null, 2)}\n`;
 }
 
-/** One JSON object per line: each request, then a totals line, then each problem. */
-export function renderNdjson(report: Report): string {
-  const lines = report.requests.map((r) =>
-    JSON.stringify({ schema_version: SCHEMA_VERSION, type: 'request', ...requestJson(r) }),
-  );
-  lines.push(
-    JSON.stringify({ schema_version: SCHEMA_VERSION, type: 'totals', ...totalsJson(report.totals) }),
-  );
-  for (const p of report.problems)
-    lines.push(JSON.stringify({ schema_version: SCHEMA_VERSION, type: 'problem', ...problemJson(p) }));
+/** One NDJSON line for a request; written as each request is read. */
+export function ndjsonRequestLine(r: RequestResult): string {
+  return `${JSON.stringify({ schema_version: SCHEMA_VERSION, type: 'request', ...requestJson(r) })}\n`;
+}
+
+/** The NDJSON lines after the last request: totals, groups, then problems. */
+export function ndjsonTrailer(report: Report): string {
+  const line = (type: string, body: object) =>
+    JSON.stringify({ schema_version: SCHEMA_VERSION, type, ...body });
+  const lines = [line('totals', totalsJson(report.totals))];
+  for (const g of report.groups ?? [])
+    lines.push(line('group', { group_by: report.group_by, ...groupJson(g) }));
+  for (const p of report.problems) lines.push(line('problem', problemJson(p)));
   return `${lines.join('\n')}\n`;
+}
+
+/** One JSON object per line: each request, then a totals line, groups, then each problem. */
+export function renderNdjson(report: Report): string {
+  return report.requests.map(ndjsonRequestLine).join('') + ndjsonTrailer(report);
 }

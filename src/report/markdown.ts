@@ -1,16 +1,16 @@
 import type { Report } from '../core/types.js';
-import { COLUMNS, iterationRow, requestRows, totalRow } from './columns.js';
-import { formatProblem } from './format.js';
+import { COLUMNS, GROUP_COLUMNS, groupRow, iterationRow, requestRows, totalRow } from './columns.js';
+import { formatProblem, omittedNote } from './format.js';
 
 function escapeCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-function mdTable(rows: ReturnType<typeof requestRows>): string {
-  const head = `| ${COLUMNS.map((c) => c.header).join(' | ')} |`;
-  const rule = `|${COLUMNS.map((c) => (c.align === 'right' ? ' ---: ' : ' --- ')).join('|')}|`;
+function mdTable(rows: ReturnType<typeof requestRows>, columns = COLUMNS): string {
+  const head = `| ${columns.map((c) => c.header).join(' | ')} |`;
+  const rule = `|${columns.map((c) => (c.align === 'right' ? ' ---: ' : ' --- ')).join('|')}|`;
   const body = rows.map((r) => {
-    const cells = COLUMNS.map((c) => escapeCell(c.cell(r)));
+    const cells = columns.map((c) => escapeCell(c.cell(r)));
     return `| ${r.kind === 'total' ? cells.map((c) => (c ? `**${c}**` : c)).join(' | ') : cells.join(' | ')} |`;
   });
   return [head, rule, ...body].join('\n');
@@ -23,6 +23,12 @@ export function renderMarkdown(report: Report): string {
     '',
     mdTable([...report.requests.flatMap(requestRows), totalRow(report.totals)]),
   ];
+  const omitted = omittedNote(report);
+  if (omitted) parts.push('', omitted);
+  if (report.groups && report.groups.length > 0) {
+    const rows = [...report.groups.map(groupRow), totalRow(report.totals)];
+    parts.push('', `## By ${report.group_by}`, '', mdTable(rows, GROUP_COLUMNS));
+  }
   const withIterations = report.requests.filter((r) => r.iterations.length > 0);
   if (withIterations.length > 0) {
     parts.push(

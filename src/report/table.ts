@@ -1,7 +1,17 @@
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { CacheStatus, Report } from '../core/types.js';
-import { COLUMNS, type Column, iterationRow, type RowData, requestRows, totalRow } from './columns.js';
+import {
+  COLUMNS,
+  type Column,
+  GROUP_COLUMNS,
+  groupRow,
+  iterationRow,
+  type RowData,
+  requestRows,
+  totalRow,
+} from './columns.js';
+import { omittedNote } from './format.js';
 
 export interface TableOptions {
   /** Terminal width; the compact layout is used when the full one does not fit. */
@@ -52,22 +62,33 @@ function widthOf(text: string): number {
 }
 
 /** Draws with the full columns, or the compact ones when the full table is wider than the terminal. */
-function fitToWidth(rows: RowData[], options: TableOptions, title: string, keepLabel = false): string {
-  const full = draw(rows, COLUMNS, options.chalk, title);
+function fitToWidth(
+  rows: RowData[],
+  options: TableOptions,
+  title: string,
+  keepLabel = false,
+  columns = COLUMNS,
+): string {
+  const full = draw(rows, columns, options.chalk, title);
   if (widthOf(full) <= options.width) return full;
-  return draw(
-    rows,
-    COLUMNS.filter((c) => c.compact || (keepLabel && c.header === 'Source')),
-    options.chalk,
-    title,
-  );
+  const compact = columns.filter((c) => c.compact || (keepLabel && c.header === 'Source'));
+  return draw(rows, compact, options.chalk, title);
 }
 
 export function renderTable(report: Report, options: TableOptions): string {
   const parts: string[] = [];
   const rows = report.requests.flatMap(requestRows);
   if (report.requests.length > 1 || rows.length > 1) rows.push(totalRow(report.totals));
-  parts.push(fitToWidth(rows, options, 'Requests'));
+  if (report.requests.length > 0) parts.push(fitToWidth(rows, options, 'Requests'));
+  const omitted = omittedNote(report);
+  if (omitted) {
+    parts.push(options.chalk.dim(omitted));
+    if (report.requests.length === 0) parts.push(fitToWidth([totalRow(report.totals)], options, 'Totals'));
+  }
+  if (report.groups && report.groups.length > 0) {
+    const groupRows = [...report.groups.map(groupRow), totalRow(report.totals)];
+    parts.push(fitToWidth(groupRows, options, `By ${report.group_by}`, false, GROUP_COLUMNS));
+  }
   const withIterations = report.requests.filter((r) => r.iterations.length > 0);
   if (withIterations.length > 0) {
     const itRows = withIterations.flatMap((r) => r.iterations.map((it) => iterationRow(r, it)));

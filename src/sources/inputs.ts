@@ -6,6 +6,8 @@ import type { Problem } from '../core/types.js';
 /** A named input ready to be read: a file, or stdin as `-`. */
 export interface InputSpec {
   name: string;
+  /** True for standard input, whose size is not known in advance. */
+  stdin?: boolean;
   open(): AsyncIterable<Buffer | string>;
 }
 
@@ -23,11 +25,12 @@ async function walk(dir: string, out: string[]): Promise<void> {
 }
 
 function fileInput(path: string): InputSpec {
-  return { name: path, open: () => createReadStream(path) };
+  // 64 KiB chunks: larger ones were no faster and raised peak memory (bench/).
+  return { name: path, open: () => createReadStream(path, { highWaterMark: 1 << 16 }) };
 }
 
 export function stdinInput(stdin: NodeJS.ReadableStream = process.stdin): InputSpec {
-  return { name: '<stdin>', open: () => stdin as AsyncIterable<Buffer> };
+  return { name: '<stdin>', stdin: true, open: () => stdin as AsyncIterable<Buffer> };
 }
 
 function fsReason(err: unknown): string {

@@ -1,6 +1,6 @@
 import type { DecodedRecord, Problem } from '../../src/core/types.js';
 import { decodeLines, type InputFormat } from '../../src/decode/decode-file.js';
-import { readLines } from '../../src/sources/read-lines.js';
+import { readLineBatches } from '../../src/sources/read-lines.js';
 
 async function* chunks(parts: (string | Buffer)[]): AsyncGenerator<Buffer> {
   for (const p of parts) yield typeof p === 'string' ? Buffer.from(p) : p;
@@ -11,13 +11,16 @@ export async function decodeText(
   text: string | (string | Buffer)[],
   format: InputFormat = 'auto',
   file = 'input',
+  fast = true,
 ) {
   const records: DecodedRecord[] = [];
   const problems: Problem[] = [];
   const parts = typeof text === 'string' ? [text] : text;
-  for await (const item of decodeLines(file, readLines(chunks(parts)), format)) {
-    if ('record' in item) records.push(item.record);
-    else problems.push(item.problem);
+  for await (const batch of decodeLines(file, readLineBatches(chunks(parts)), format, { fast })) {
+    for (const item of batch) {
+      if ('record' in item) records.push(item.record);
+      else problems.push(item.problem);
+    }
   }
   return { records, problems };
 }

@@ -1,0 +1,121 @@
+// `npm run bench`: generates deterministic inputs, runs the plain JSON.parse baseline and usage-inspect in
+// turn on the same data, and prints medians, MB/s, peak RSS and the ratios. Not part of `npm test`.
+//   --size MB     size of each generated input (default 200)
+//   --runs N      runs per command (default 3)
+//   --memory-gb G also check peak RSS on a G GB JSONL input (default 0: skip)
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateClaudeCode, generateJsonl, generateSse } from './generate.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin/usage-inspect.js');
+const baseline = join(root, 'bench/baseline.mjs');
+const work = join(root, '.bench');
+
+function flag(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+const sizeMb = flag('--size', 200);
+const runs = flag('--runs', 3);
+const memoryGb = flag('--memory-gb', 0);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function bytesOf(path) {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(path).reduce((n, f) => n + statSync(join(path, f)).size, 0);
+}
+
+/** Runs a command, returning wall time and peak RSS (VmHWM read from /proc while it runs). */
+function measure(args) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let peak = 0;
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const poll = setInterval(() => {
+      try {
+        const m = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+) kB/);
+        if (m) peak = Math.max(peak, Number(m[1]) * 1024);
+      } catch {}
+    }, 10);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(poll);
+      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(0, 500)}`));
+      else resolve({ ms: performance.now() - t0, rss: peak });
+    });
+  });
+}
+
+async function compare(name, path, cliArgs) {
+  const mb = bytesOf(path) / 1e6;
+  const base = [];
+  const ours = [];
+  for (let i = 0; i < runs; i++) {
+    base.push(await measure([baseline, path]));
+    ours.push(await measure([bin, 'inspect', path, ...cliArgs]));
+  }
+  const b = median(base.map((r) => r.ms));
+  const o = median(ours.map((r) => r.ms));
+  const rss = Math.max(...ours.map((r) => r.rss));
+  console.log(
+    `${name.padEnd(22)} ${mb.toFixed(0).padStart(5)} MB  baseline ${(b / 1000).toFixed(2)}s (${(mb / (b / 1000)).toFixed(0)} MB/s)  ` +
+      `usage-inspect ${(o / 1000).toFixed(2)}s (${(mb / (o / 1000)).toFixed(0)} MB/s)  speed-up ${(b / o).toFixed(2)}x  peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`,
+  );
+  return { name, speedup: b / o, rss };
+}
+
+async function startup() {
+  const empty = [];
+  const version = [];
+  const stdin = [];
+  const small = join(root, 'fixtures/11-cache-read.json');
+  for (let i = 0; i < Math.max(5, runs); i++) {
+    empty.push((await measure(['-e', ''])).ms);
+    version.push((await measure([bin, '--version'])).ms);
+    stdin.push((await measure([bin, 'inspect', small, '--format', 'json'])).ms);
+  }
+  const e = median(empty);
+  console.log(
+    `start-up               node -e '' ${e.toFixed(0)}ms  --version ${median(version).toFixed(0)}ms (${(median(version) / e).toFixed(2)}x)  inspect one response ${median(stdin).toFixed(0)}ms (${(median(stdin) / e).toFixed(2)}x)`,
+  );
+}
+
+mkdirSync(work, { recursive: true });
+const bytes = sizeMb * 1e6;
+const inputs = {
+  jsonl: join(work, `messages-${sizeMb}.jsonl`),
+  sse: join(work, `streams-${sizeMb}.sse`),
+  cc: join(work, `claude-code-${sizeMb}`),
+};
+if (!existsSync(inputs.jsonl)) await generateJsonl(inputs.jsonl, bytes);
+if (!existsSync(inputs.sse)) await generateSse(inputs.sse, bytes);
+if (!existsSync(inputs.cc)) await generateClaudeCode(inputs.cc, bytes);
+
+console.log(`usage-inspect benchmark: ${runs} runs each, medians; ratios > 1 mean faster than the baseline`);
+await startup();
+const summary = ['--format', 'table', '--top', '20'];
+await compare('JSONL messages', inputs.jsonl, summary);
+await compare('raw SSE streams', inputs.sse, summary);
+await compare('Claude Code (many)', inputs.cc, summary);
+await compare('JSONL → ndjson out', inputs.jsonl, ['--format', 'ndjson']);
+if (memoryGb > 0) {
+  const big = join(work, `messages-${memoryGb}gb.jsonl`);
+  if (!existsSync(big)) await generateJsonl(big, memoryGb * 1e9, 9);
+  const r = await measure([bin, 'inspect', big, '--format', 'ndjson']);
+  console.log(
+    `memory                 ${memoryGb} GB JSONL → ndjson: peak RSS ${(r.rss / 2 ** 20).toFixed(0)} MiB (target < 150 MiB)`,
+  );
+  rmSync(big);
+}
