@@ -65,9 +65,29 @@ function problem(source: SourceRef, message: string, severity: Problem['severity
   return { problem: { source, severity, message } };
 }
 
+/** Line and column (1-based) of a JSON.parse error that names a position, within `text`. */
+function positionOf(err: unknown, text: string): { line: number; column: number } | null {
+  const m = err instanceof Error ? err.message.match(/at position (\d+)/) : null;
+  const pos = m
+    ? Number(m[1])
+    : err instanceof SyntaxError && /end of JSON input/.test(err.message)
+      ? text.length
+      : null;
+  if (pos === null) return null;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: pos - lineStart + 1 };
+}
+
 function jsonError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/^JSON\.parse: /, '').split('\n')[0] ?? msg;
+  const first = msg.replace(/^JSON\.parse: /, '').split('\n')[0] ?? msg;
+  // V8 quotes the offending text; a huge line must not make a huge message.
+  return first.length > 200 ? `${first.slice(0, 200)}…` : first;
 }
 
 /**
@@ -104,9 +124,13 @@ function decodeValue(
       out.push({ record: fromErrorBody(obj, source) });
       return;
     case 'batch':
+      if (!isPlainObject(obj.result)) {
+        out.push(
+          problem(source, `batch result line for ${JSON.stringify(obj.custom_id)} has no \`result\` object`),
+        );
+        return;
+      }
       out.push({ record: fromBatchResult(obj, source) });
-      if (!isPlainObject(obj.result))
-        out.push(problem(source, 'batch result line has no `result` object', 'warning'));
       return;
     case 'claude_code': {
       const rec = fromClaudeCodeLine(obj, source);
@@ -204,6 +228,16 @@ export class FileDecoder {
         }
         this.docStart = this.lineNo;
       }
+      // readLineBatches turns invalid UTF-8 into U+FFFD; say so once per line rather than fail the line.
+      if (text.includes('\ufffd')) {
+        out.push(
+          problem(
+            { file: this.file, line: this.lineNo, event: null },
+            'invalid UTF-8 bytes (read as U+FFFD)',
+            'warning',
+          ),
+        );
+      }
       if (this.layout === 'sse') {
         if (!this.sawContent && text.trim() !== '') this.sawContent = true;
         const ev = this.sse.push(text, this.lineNo);
@@ -265,7 +299,11 @@ export class FileDecoder {
     try {
       value = JSON.parse(text);
     } catch (err) {
-      out.push(problem(source, `invalid JSON document: ${jsonError(err)}`));
+      const at = positionOf(err, text);
+      const where = at ? { ...source, line: this.docStart + at.line - 1 } : source;
+      out.push(
+        problem(where, `invalid JSON document${at ? ` (column ${at.column})` : ''}: ${jsonError(err)}`),
+      );
       return;
     }
     decodeValue(value, source, this.acc, this.allowed, this.format, out);

@@ -4,7 +4,11 @@ export class UsageFieldError extends Error {}
 function describe(value: unknown): string {
   if (typeof value === 'string')
     return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER
+      ? `${value} (beyond 2^53-1, where JSON numbers lose precision)`
+      : String(value);
+  }
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : String(value);
 }

@@ -3,27 +3,40 @@ import { StringDecoder } from 'node:string_decoder';
 /**
  * Splits a byte stream into lines, one batch of lines per chunk read, without holding more than a chunk
  * and one partial line in memory. Accepts LF and CRLF; invalid UTF-8 becomes U+FFFD rather than failing
- * the whole input.
+ * the whole input (the decoder reports such lines).
+ *
+ * Only each new chunk is searched for line ends, and a partial line is kept as a list of pieces joined
+ * once: a single line of hundreds of megabytes costs time in proportion to its size, not its square.
  */
 export async function* readLineBatches(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
-  let pending = '';
+  let partial: string[] = [];
   for await (const chunk of stream) {
     const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    const buf = pending === '' ? text : pending + text;
+    let nl = text.indexOf('\n');
+    if (nl === -1) {
+      if (text !== '') partial.push(text);
+      continue;
+    }
     const lines: string[] = [];
     let start = 0;
-    let nl = buf.indexOf('\n', start);
     while (nl !== -1) {
-      const end = nl > start && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      lines.push(buf.slice(start, end));
+      let line = text.slice(start, nl);
+      if (partial.length > 0) {
+        partial.push(line);
+        line = partial.join('');
+        partial = [];
+      }
+      lines.push(line.endsWith('\r') ? line.slice(0, -1) : line);
       start = nl + 1;
-      nl = buf.indexOf('\n', start);
+      nl = text.indexOf('\n', start);
     }
-    pending = buf.slice(start);
-    if (lines.length > 0) yield lines;
+    if (start < text.length) partial.push(text.slice(start));
+    yield lines;
   }
-  pending += decoder.end();
-  if (pending.endsWith('\r')) pending = pending.slice(0, -1);
-  if (pending !== '') yield [pending];
+  const rest = decoder.end();
+  if (rest) partial.push(rest);
+  let last = partial.join('');
+  if (last.endsWith('\r')) last = last.slice(0, -1);
+  if (last !== '') yield [last];
 }
