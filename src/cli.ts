@@ -14,6 +14,14 @@ interface RawInspectFlags {
   color?: boolean;
   top: string;
   groupBy: string;
+  workers: string;
+}
+
+/** `--workers N` or `--workers auto`. */
+function parseWorkers(value: string): string {
+  if (value !== 'auto' && !/^\d+$/.test(value))
+    throw new InvalidArgumentError('--workers takes a whole number or "auto"');
+  return value;
 }
 
 /** `--top N` (N ≥ 0) or `--top all`. */
@@ -80,6 +88,12 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
     )
     .option('--strict', 'stop at the first input error')
     .option(
+      '--workers <n>',
+      'threads that decode many files at once (auto: by cores and input size; 0: none)',
+      parseWorkers,
+      'auto',
+    )
+    .option(
       '--top <n>',
       'list only the N most expensive requests in the table (all: every one)',
       parseTop,
@@ -102,6 +116,7 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
           color: colorChoice(flags, argv),
           top: flags.top === 'all' ? null : Number(flags.top),
           groupBy: flags.groupBy as GroupBy,
+          workers: flags.workers === 'auto' ? 'auto' : Number(flags.workers),
         },
         io,
       );

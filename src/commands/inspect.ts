@@ -30,6 +30,8 @@ export interface InspectOptions {
   /** The table and Markdown list the N most expensive requests; null lists every one. */
   top: number | null;
   groupBy: GroupBy;
+  /** Worker threads for many files ('auto' decides); 0 decodes in this thread only. */
+  workers: number | 'auto';
 }
 
 export async function renderReport(
@@ -94,7 +96,12 @@ export async function inspectCommand(options: InspectOptions, io: CliIO): Promis
   let pending = '';
   const stream = streamRequests(
     inputs,
-    { format: options.inputFormat, strict: options.strict, onBytes: progress?.onBytes },
+    {
+      format: options.inputFormat,
+      strict: options.strict,
+      onBytes: progress?.onBytes,
+      workers: options.workers,
+    },
     problems,
   );
   for await (const event of stream) {

@@ -1,9 +1,8 @@
-import { analyzeRecord } from '../core/analyze.js';
 import type { Problem, RequestResult } from '../core/types.js';
-import { decodeLines, type InputFormat } from '../decode/decode-file.js';
-import { type InputSpec, readErrorMessage } from '../sources/inputs.js';
-import { readLineBatches } from '../sources/read-lines.js';
+import type { InputFormat } from '../decode/decode-file.js';
+import type { InputSpec } from '../sources/inputs.js';
 import { DedupeWindow } from './dedupe.js';
+import { type FileEvent, fileEvents } from './file-events.js';
 
 export interface PipelineOptions {
   format: InputFormat;
@@ -13,25 +12,36 @@ export interface PipelineOptions {
   fast?: boolean;
   /** Called with the byte count of every chunk read, for progress display. */
   onBytes?: (bytes: number) => void;
+  /** Worker threads for decoding many files: 'auto' (default) decides by core count and input size; 0 or 1 never. */
+  workers?: number | 'auto';
 }
 
 export type PipelineEvent = { request: RequestResult } | { problem: Problem };
 
-async function* counted(
-  source: AsyncIterable<Buffer | string>,
-  onBytes?: (n: number) => void,
-): AsyncGenerator<Buffer | string> {
-  for await (const chunk of source) {
-    onBytes?.(chunk.length);
-    yield chunk;
+async function* sequential(inputs: InputSpec[], options: PipelineOptions): AsyncGenerator<FileEvent[]> {
+  for (const input of inputs) {
+    yield* fileEvents(input, {
+      format: options.format,
+      fast: options.fast !== false,
+      onBytes: options.onBytes,
+    });
   }
+}
+
+async function source(inputs: InputSpec[], options: PipelineOptions): Promise<AsyncIterable<FileEvent[]>> {
+  const workers = options.workers ?? 'auto';
+  if (workers !== 0 && workers !== 1 && !options.strict && inputs.length > 1) {
+    const { planParallel, parallelFileEvents } = await import('./parallel.js');
+    const plan = await planParallel(inputs, workers);
+    if (plan) return parallelFileEvents(inputs, plan, options);
+  }
+  return sequential(inputs, options);
 }
 
 /**
  * decode → extract usage → cache verdict, over every input in order, as a stream: memory stays bounded
  * whatever the input size. Requests come out numbered in input order (Claude Code duplicates merged).
- * Problems never stop the run unless `strict` is set; an input that fails mid-read keeps what was
- * decoded before the failure.
+ * Problems never stop the run unless `strict` is set.
  */
 export async function* streamRequests(
   inputs: InputSpec[],
@@ -53,32 +63,16 @@ export async function* streamRequests(
   };
 
   for (const p of initialProblems) yield problem(p);
-  for (const input of inputs) {
-    if (stopped) break;
-    try {
-      const batches = readLineBatches(counted(input.open(), options.onBytes));
-      for await (const items of decodeLines(input.name, batches, options.format, {
-        fast: options.fast !== false,
-      })) {
-        const out: PipelineEvent[] = [];
-        for (const item of items) {
-          if ('problem' in item) {
-            out.push(problem(item.problem));
-          } else {
-            const { result, problems } = analyzeRecord(item.record, 0);
-            for (const p of problems) out.push(problem(p));
-            if (result && !stopped) out.push(...numbered(window.push(result)));
-          }
-          if (stopped) break;
-        }
-        yield* out;
+  if (!stopped) {
+    for await (const events of await source(inputs, options)) {
+      const out: PipelineEvent[] = [];
+      for (const event of events) {
+        if ('problem' in event) out.push(problem(event.problem));
+        else out.push(...numbered(window.push(event.request)));
         if (stopped) break;
       }
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (!code) throw err;
-      const message = code === 'EISDIR' ? 'is a folder' : readErrorMessage(err);
-      yield problem({ source: { file: input.name, line: null, event: null }, severity: 'error', message });
+      yield* out;
+      if (stopped) break;
     }
   }
   yield* numbered(window.flush());
