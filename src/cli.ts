@@ -1,9 +1,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_TOP, inspectCommand, OUTPUT_FORMATS, type OutputFormat } from './commands/inspect.js';
-import { INPUT_FORMATS, type InputFormat } from './decode/decode-file.js';
+import {
+  DEFAULT_TOP,
+  GROUP_BY,
+  type GroupBy,
+  INPUT_FORMATS,
+  type InputFormat,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+} from './choices.js';
 import type { ExitCodeValue } from './errors.js';
 import type { CliIO } from './io.js';
-import { GROUP_BY, type GroupBy } from './pipeline/collect.js';
 import { packageVersion } from './version.js';
 
 /** Raw flags as commander gives them, before normalisation. */
@@ -107,6 +113,8 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
     .option('--color', 'force colour on')
     .option('--no-color', 'turn colour off')
     .action(async (files: string[], flags: RawInspectFlags) => {
+      // Commands load on use: declaring the command line must cost next to nothing (see choices.ts).
+      const { inspectCommand } = await import('./commands/inspect.js');
       result.exitCode = await inspectCommand(
         {
           files,

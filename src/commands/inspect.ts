@@ -1,3 +1,4 @@
+import type { OutputFormat } from '../choices.js';
 import type { Report } from '../core/types.js';
 import type { InputFormat } from '../decode/decode-file.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../errors.js';
@@ -12,11 +13,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { resolveInputs } from '../sources/inputs.js';
 import { ProgressMeter } from './progress-meter.js';
 
-export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'markdown'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-/** Rows the table and Markdown list by default; the rest are counted in the totals. */
-export const DEFAULT_TOP = 50;
+export { DEFAULT_TOP, OUTPUT_FORMATS, type OutputFormat } from '../choices.js';
 
 /** Bytes of streamed output gathered before each write. */
 const OUT_BLOCK = 64 * 1024;

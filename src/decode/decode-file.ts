@@ -1,3 +1,4 @@
+import type { InputFormat } from '../choices.js';
 import type { DecodedRecord, Problem, SourceRef } from '../core/types.js';
 import { isPlainObject } from '../extract/counts.js';
 import { classify, describeKeys, type Shape } from './classify.js';
@@ -6,17 +7,7 @@ import { fromBareUsage, fromBatchResult, fromClaudeCodeLine, fromErrorBody, from
 import { type SseEvent, SseParser } from './sse-parser.js';
 import { StreamAccumulator } from './stream-accumulator.js';
 
-export const INPUT_FORMATS = [
-  'auto',
-  'json',
-  'jsonl',
-  'sse',
-  'events',
-  'batch',
-  'claude-code',
-  'recording',
-] as const;
-export type InputFormat = (typeof INPUT_FORMATS)[number];
+export { INPUT_FORMATS, type InputFormat } from '../choices.js';
 
 export type DecodeItem = { record: DecodedRecord } | { problem: Problem };
 

@@ -1,8 +1,8 @@
+import type { GroupBy } from '../choices.js';
 import { TotalsAccumulator } from '../core/totals.js';
 import type { GroupTotals, Problem, Report, RequestResult } from '../core/types.js';
 
-export const GROUP_BY = ['none', 'model', 'file', 'session', 'day'] as const;
-export type GroupBy = (typeof GROUP_BY)[number];
+export { GROUP_BY, type GroupBy } from '../choices.js';
 
 /** Which requests a report keeps: all of them, the N most expensive, or none (streamed elsewhere). */
 export type Keep = { all: true } | { top: number } | { none: true };
