@@ -21,3 +21,11 @@ export type GroupBy = (typeof GROUP_BY)[number];
 
 /** Rows the table and Markdown list by default; the rest are counted in the totals. */
 export const DEFAULT_TOP = 50;
+
+/** Where `send --cache` places cache_control breakpoints (src/request/cache-control.ts). */
+export const CACHE_TARGETS = ['tools', 'system', 'messages', 'auto', 'none'] as const;
+export type CacheTarget = (typeof CACHE_TARGETS)[number];
+
+/** The TTLs a cache_control breakpoint takes: https://platform.claude.com/docs/en/build-with-claude/prompt-caching */
+export const CACHE_TTLS = ['5m', '1h'] as const;
+export type CacheTtl = (typeof CACHE_TTLS)[number];

@@ -1,23 +1,29 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_TOP, GROUP_BY, type GroupBy, INPUT_FORMATS, type InputFormat } from './choices.js';
 import {
-  DEFAULT_TOP,
-  GROUP_BY,
-  type GroupBy,
-  INPUT_FORMATS,
-  type InputFormat,
-  OUTPUT_FORMATS,
-  type OutputFormat,
-} from './choices.js';
+  addConnectionOptions,
+  addReportOptions,
+  addRequestOptions,
+  addRunOptions,
+  colorChoice,
+  connectionOptions,
+  positiveInt,
+  type RawConnectionFlags,
+  type RawReportFlags,
+  type RawRequestFlags,
+  type RawRunFlags,
+  reportOptions,
+  requestFlags,
+  runOptions,
+} from './cli-options.js';
 import type { ExitCodeValue } from './errors.js';
 import type { CliIO } from './io.js';
 import { packageVersion } from './version.js';
 
 /** Raw flags as commander gives them, before normalisation. */
-interface RawInspectFlags {
+interface RawInspectFlags extends RawReportFlags {
   inputFormat: string;
-  format: string;
   strict?: boolean;
-  color?: boolean;
   top: string;
   groupBy: string;
   workers: string;
@@ -35,22 +41,6 @@ function parseTop(value: string): string {
   if (value !== 'all' && !/^\d+$/.test(value))
     throw new InvalidArgumentError('--top takes a whole number or "all"');
   return value;
-}
-
-function oneOf<T extends string>(values: readonly T[], name: string) {
-  return (value: string): T => {
-    if (!(values as readonly string[]).includes(value)) {
-      throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}`);
-    }
-    return value as T;
-  };
-}
-
-/** --color and --no-color are explicit choices; absent leaves the decision to the environment. */
-function colorChoice(flags: { color?: boolean }, argv: readonly string[]): boolean | undefined {
-  if (argv.includes('--no-color')) return false;
-  if (argv.includes('--color')) return true;
-  return flags.color === undefined ? undefined : flags.color;
 }
 
 export interface ProgramResult {
@@ -75,7 +65,7 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
     .showSuggestionAfterError(true)
     .exitOverride();
 
-  program
+  const inspect = program
     .command('inspect', { isDefault: true })
     .description('read responses from files, folders or stdin and report their usage')
     .argument(
@@ -86,11 +76,6 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
       new Option('--input-format <format>', 'force the input format instead of detecting it')
         .choices(INPUT_FORMATS)
         .default('auto'),
-    )
-    .addOption(
-      new Option('-f, --format <format>', 'output format')
-        .argParser(oneOf(OUTPUT_FORMATS, '--format'))
-        .default('table'),
     )
     .option('--strict', 'stop at the first input error')
     .option(
@@ -109,22 +94,80 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
       new Option('--group-by <key>', 'add totals per model, file, session or day')
         .choices(GROUP_BY)
         .default('none'),
+    );
+  addReportOptions(inspect).action(async (files: string[], flags: RawInspectFlags) => {
+    // Commands load on use: declaring the command line must cost next to nothing (see choices.ts).
+    const { inspectCommand } = await import('./commands/inspect.js');
+    result.exitCode = await inspectCommand(
+      {
+        files,
+        inputFormat: flags.inputFormat as InputFormat,
+        strict: flags.strict === true,
+        top: flags.top === 'all' ? null : Number(flags.top),
+        groupBy: flags.groupBy as GroupBy,
+        workers: flags.workers === 'auto' ? 'auto' : Number(flags.workers),
+        ...reportOptions(flags, argv),
+      },
+      io,
+    );
+  });
+
+  const send = program
+    .command('send')
+    .description('send a Messages API request and report its usage and cache behaviour as responses arrive')
+    .option('--repeat <n>', 'send the same request n times', positiveInt('--repeat'), 1)
+    .option('--dry-run', 'print the request body and its cache breakpoints without sending');
+  addRequestOptions(send);
+  addRunOptions(send);
+  addConnectionOptions(send);
+  addReportOptions(send).action(
+    async (prompt: string[], flags: RawRunFlags & RawRequestFlags & { repeat: number; dryRun?: boolean }) => {
+      const { sendCommand } = await import('./commands/send.js');
+      result.exitCode = await sendCommand(
+        {
+          request: requestFlags(prompt, flags),
+          repeat: flags.repeat,
+          dryRun: flags.dryRun === true,
+          ...runOptions(flags, argv),
+        },
+        io,
+      );
+    },
+  );
+
+  const replay = program
+    .command('replay')
+    .description('report recordings made by send --record; with --send, send their requests again')
+    .argument('<files...>', 'recording files (JSONL)')
+    .option('--send', 're-send the recorded requests in order (needs an API key)');
+  addRunOptions(replay);
+  addConnectionOptions(replay);
+  addReportOptions(replay).action(async (files: string[], flags: RawRunFlags & { send?: boolean }) => {
+    const { replayCommand } = await import('./commands/replay.js');
+    result.exitCode = await replayCommand(
+      { files, send: flags.send === true, ...runOptions(flags, argv) },
+      io,
+    );
+  });
+
+  const count = program
+    .command('count')
+    .description('count input tokens, and the prefix up to each cache breakpoint against the model minimum');
+  addRequestOptions(count);
+  addConnectionOptions(count)
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
     )
     .option('--color', 'force colour on')
     .option('--no-color', 'turn colour off')
-    .action(async (files: string[], flags: RawInspectFlags) => {
-      // Commands load on use: declaring the command line must cost next to nothing (see choices.ts).
-      const { inspectCommand } = await import('./commands/inspect.js');
-      result.exitCode = await inspectCommand(
+    .action(async (prompt: string[], flags: RawRequestFlags & RawConnectionFlags & RawReportFlags) => {
+      const { countCommand } = await import('./commands/count.js');
+      result.exitCode = await countCommand(
         {
-          files,
-          inputFormat: flags.inputFormat as InputFormat,
-          format: flags.format as OutputFormat,
-          strict: flags.strict === true,
+          request: requestFlags(prompt, flags),
+          connection: connectionOptions(flags),
+          format: flags.format as 'table' | 'json',
           color: colorChoice(flags, argv),
-          top: flags.top === 'all' ? null : Number(flags.top),
-          groupBy: flags.groupBy as GroupBy,
-          workers: flags.workers === 'auto' ? 'auto' : Number(flags.workers),
         },
         io,
       );

@@ -4,10 +4,24 @@ export interface CliIO {
   stderr: { write(chunk: string): unknown; isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /**
+   * Calls `handler` on the first Ctrl-C (SIGINT) instead of exiting, until the returned function is
+   * called. A second Ctrl-C exits as usual. Absent where there is no terminal to interrupt (tests).
+   */
+  onInterrupt?(handler: () => void): () => void;
 }
 
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    onInterrupt(handler) {
+      process.once('SIGINT', handler);
+      return () => process.off('SIGINT', handler);
+    },
+  };
 }
 
 /** Terminal width for table layout: $COLUMNS, then the TTY's width, then 120 for pipes. */

@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { translateSdkError } from './api/failures.js';
 import { createProgram, type ProgramResult } from './cli.js';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
 import type { CliIO } from './io.js';
@@ -18,9 +19,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<ExitCodeV
       // Help and version are "errors" under exitOverride; commander has already printed them.
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
     }
-    if (err instanceof CliError) {
-      io.stderr.write(`usage-inspect: ${err.message}\n`);
-      return err.exitCode;
+    const known = err instanceof CliError ? err : translateSdkError(err);
+    if (known) {
+      io.stderr.write(`usage-inspect: ${known.message}\n`);
+      return known.exitCode;
     }
     const debug = argv.includes('--debug');
     const message = err instanceof Error ? err.message : String(err);

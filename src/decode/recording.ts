@@ -68,5 +68,18 @@ export function fromRecordingLine(
   if (record.status === 'error' && !record.error) {
     record = { ...record, error: { type: 'unknown', message: 'recording has no response' } };
   }
-  return { records: [{ ...record, ...extra, request_id: extra.request_id ?? record.request_id }], problems };
+  // A failed call has no response to name its model; the request says which model it was sent to.
+  const requested =
+    isPlainObject(line.request) && typeof line.request.model === 'string' ? line.request.model : null;
+  return {
+    records: [
+      {
+        ...record,
+        ...extra,
+        request_id: extra.request_id ?? record.request_id,
+        model: record.model ?? requested,
+      },
+    ],
+    problems,
+  };
 }

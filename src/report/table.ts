@@ -17,6 +17,10 @@ export interface TableOptions {
   /** Terminal width; the compact layout is used when the full one does not fit. */
   width: number;
   chalk: ChalkInstance;
+  /** A layout chosen beforehand, instead of the one that fits `width`. */
+  layout?: 'full' | 'compact';
+  /** Fixed column widths (padding included), so that rows printed one at a time line up. */
+  colWidths?: (column: Column) => number;
 }
 
 function statusColor(chalk: ChalkInstance, status: CacheStatus | null): (s: string) => string {
@@ -36,11 +40,18 @@ function statusColor(chalk: ChalkInstance, status: CacheStatus | null): (s: stri
   }
 }
 
-function draw(rows: RowData[], columns: Column[], chalk: ChalkInstance, title?: string): string {
+function draw(
+  rows: RowData[],
+  columns: Column[],
+  chalk: ChalkInstance,
+  title?: string,
+  colWidths?: TableOptions['colWidths'],
+): string {
   const table = new Table({
     head: columns.map((c) => chalk.bold(c.header)),
     colAligns: columns.map((c) => c.align),
     style: { head: [], border: [], compact: true },
+    ...(colWidths ? { colWidths: columns.map(colWidths) } : {}),
   });
   for (const row of rows) {
     const cells = columns.map((c) => {
@@ -61,6 +72,13 @@ function widthOf(text: string): number {
   return Math.max(...text.split('\n').map((l) => l.replace(/\u001b\[[0-9;]*m/g, '').length));
 }
 
+/** The columns of a layout; `keepLabel` keeps Source in the compact one (the Iterations table). */
+export function layoutColumns(layout: 'full' | 'compact', keepLabel = false, columns = COLUMNS): Column[] {
+  return layout === 'full'
+    ? columns
+    : columns.filter((c) => c.compact || (keepLabel && c.header === 'Source'));
+}
+
 /** Draws with the full columns, or the compact ones when the full table is wider than the terminal. */
 function fitToWidth(
   rows: RowData[],
@@ -69,30 +87,45 @@ function fitToWidth(
   keepLabel = false,
   columns = COLUMNS,
 ): string {
+  if (options.layout) {
+    return draw(
+      rows,
+      layoutColumns(options.layout, keepLabel, columns),
+      options.chalk,
+      title,
+      options.colWidths,
+    );
+  }
   const full = draw(rows, columns, options.chalk, title);
   if (widthOf(full) <= options.width) return full;
-  const compact = columns.filter((c) => c.compact || (keepLabel && c.header === 'Source'));
-  return draw(rows, compact, options.chalk, title);
+  return draw(rows, layoutColumns('compact', keepLabel, columns), options.chalk, title);
+}
+
+/** The Requests table; `withTotal` false leaves out the total row (a run still in progress). */
+export function renderRequestsTable(report: Report, options: TableOptions, withTotal = true): string {
+  const rows = report.requests.flatMap(requestRows);
+  if (withTotal && (report.requests.length > 1 || rows.length > 1)) rows.push(totalRow(report.totals));
+  return fitToWidth(rows, options, 'Requests');
 }
 
 export function renderTable(report: Report, options: TableOptions): string {
   const parts: string[] = [];
-  const rows = report.requests.flatMap(requestRows);
-  if (report.requests.length > 1 || rows.length > 1) rows.push(totalRow(report.totals));
-  if (report.requests.length > 0) parts.push(fitToWidth(rows, options, 'Requests'));
+  if (report.requests.length > 0) parts.push(renderRequestsTable(report, options));
+  // The other tables are laid out on their own: a fixed layout is for the live Requests table.
+  const own: TableOptions = { width: options.width, chalk: options.chalk };
   const omitted = omittedNote(report);
   if (omitted) {
     parts.push(options.chalk.dim(omitted));
-    if (report.requests.length === 0) parts.push(fitToWidth([totalRow(report.totals)], options, 'Totals'));
+    if (report.requests.length === 0) parts.push(fitToWidth([totalRow(report.totals)], own, 'Totals'));
   }
   if (report.groups && report.groups.length > 0) {
     const groupRows = [...report.groups.map(groupRow), totalRow(report.totals)];
-    parts.push(fitToWidth(groupRows, options, `By ${report.group_by}`, false, GROUP_COLUMNS));
+    parts.push(fitToWidth(groupRows, own, `By ${report.group_by}`, false, GROUP_COLUMNS));
   }
   const withIterations = report.requests.filter((r) => r.iterations.length > 0);
   if (withIterations.length > 0) {
     const itRows = withIterations.flatMap((r) => r.iterations.map((it) => iterationRow(r, it)));
-    parts.push(fitToWidth(itRows, options, 'Iterations', true));
+    parts.push(fitToWidth(itRows, own, 'Iterations', true));
     parts.push(
       options.chalk.dim(
         '* not included in the top-level usage fields; billed usage sums every billed iteration',

@@ -1,0 +1,105 @@
+import { CliError, ExitCode } from '../errors.js';
+import type { CallError } from '../recording/line.js';
+import { loadedSdk } from './sdk.js';
+
+// The one place that knows the SDK's error classes. Every API failure becomes a plain CallError
+// (kept in recordings, shown in the table) and, when it ends a run, a one-line CliError with exit 3.
+// Error types by status: https://platform.claude.com/docs/en/api/errors
+
+/** Where the failure happened, for messages that name the server. */
+export interface FailureContext {
+  baseURL: string;
+  /** Credentials to blank out of any text we print or record, whatever its origin. */
+  secrets: readonly string[];
+}
+
+export const INCOMPLETE_STREAM = 'incomplete_stream';
+
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+/** The innermost `code` (ECONNREFUSED, ENOTFOUND, …) or message of a fetch failure. */
+function networkReason(err: unknown): string {
+  let reason: string | null = null;
+  let current: unknown = err;
+  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') reason = code;
+    else if (!reason && current.message && current.message !== 'fetch failed') reason = current.message;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return reason ?? 'connection failed';
+}
+
+/** Shows the base URL without any user:password part. */
+export function displayURL(baseURL: string): string {
+  try {
+    const url = new URL(baseURL);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return baseURL;
+  }
+}
+
+/** Whether `err` is the SDK reporting that our own AbortSignal stopped the call (Ctrl-C). */
+export function isUserAbort(err: unknown): boolean {
+  const sdk = loadedSdk();
+  return (sdk !== null && err instanceof sdk.APIUserAbortError) || (err as Error)?.name === 'AbortError';
+}
+
+/**
+ * Classifies an error thrown by an SDK call. Returns null for anything that is not an API or
+ * connection failure (a bug, or a local SDK error), which the caller must rethrow.
+ */
+export function callErrorFrom(err: unknown, context: FailureContext): CallError | null {
+  const sdk = loadedSdk();
+  if (!sdk || !(err instanceof sdk.APIError) || err instanceof sdk.APIUserAbortError) return null;
+  const clean = (s: string) => redact(s, context.secrets);
+  const where = displayURL(context.baseURL);
+  if (err instanceof sdk.APIConnectionTimeoutError) {
+    return { type: 'timeout', message: `timed out waiting for ${where}`, status: null, request_id: null };
+  }
+  if (err instanceof sdk.APIConnectionError) {
+    return {
+      type: 'connection_error',
+      message: clean(`cannot connect to ${where}: ${networkReason(err.cause ?? err)}`),
+      status: null,
+      request_id: null,
+    };
+  }
+  const status = typeof err.status === 'number' ? err.status : null;
+  return {
+    type: err.type ?? (status === null ? 'error' : `http_${status}`),
+    message: clean(err.apiMessage ?? err.message),
+    status,
+    request_id: err.requestID ?? null,
+  };
+}
+
+/** The one-line message and exit code for a call that ended a run. */
+export function callErrorToCliError(error: CallError): CliError {
+  if (error.type === 'timeout' || error.type === 'connection_error')
+    return new CliError(error.message, ExitCode.apiError);
+  const id = error.request_id ? ` (request-id ${error.request_id})` : '';
+  if (error.type === INCOMPLETE_STREAM) return new CliError(`${error.message}${id}`, ExitCode.apiError);
+  const what = error.status === null ? 'error event in the stream' : `API error ${error.status}`;
+  return new CliError(`${what}: ${error.type}: ${error.message}${id}`, ExitCode.apiError);
+}
+
+/**
+ * For the error boundary: an SDK error that escaped a command becomes a CliError. API failures exit 3;
+ * other SDK errors (a request the SDK refuses to send) are bad input and exit 2.
+ */
+export function translateSdkError(err: unknown, context?: FailureContext): CliError | null {
+  const sdk = loadedSdk();
+  if (!sdk || !(err instanceof sdk.AnthropicError)) return null;
+  if (isUserAbort(err)) return new CliError('interrupted', ExitCode.interrupted);
+  const failure = callErrorFrom(err, context ?? { baseURL: 'the API', secrets: [] });
+  if (failure) return callErrorToCliError(failure);
+  return new CliError(redact(err.message, context?.secrets ?? []), ExitCode.badInput);
+}

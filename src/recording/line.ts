@@ -1,0 +1,64 @@
+import { RECORDING_VERSION } from '../decode/recording.js';
+
+/** Why a call failed, as kept in a recording and shown on stderr. */
+export interface CallError {
+  /** The API's `error.type`, or `connection_error`, `timeout`, `stream_cut` for failures on our side. */
+  type: string;
+  message: string;
+  /** HTTP status; null for a stream `error` event or a failure before any response. */
+  status: number | null;
+  request_id: string | null;
+}
+
+/**
+ * One line of a recording (docs/recording-format.md), read back by src/decode/recording.ts.
+ * It holds what was sent and what came back, never a credential or a request header.
+ */
+export interface RecordingLine {
+  recording: typeof RECORDING_VERSION;
+  /** ISO time the call started. */
+  sent_at: string;
+  /** From the start of the call to its last byte, retries included. */
+  duration_ms: number;
+  /** The Messages request body as sent. */
+  request: Record<string, unknown>;
+  /** Beta names sent in the `anthropic-beta` header, when any. */
+  betas?: string[];
+  /** The final Message or the API's error body; null for streams and failures without a body. */
+  response: unknown;
+  /** For streams: every event received, in order (pings left out), an `error` event included. */
+  events?: unknown[];
+  headers: Record<string, string>;
+  error: CallError | null;
+}
+
+/**
+ * Response headers worth keeping: the request id, and what rate limits said
+ * (https://platform.claude.com/docs/en/api/rate-limits#response-headers).
+ */
+export function usefulHeaders(headers: Iterable<[string, string]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [rawName, value] of headers) {
+    const name = rawName.toLowerCase();
+    if (
+      name === 'request-id' ||
+      name === 'retry-after' ||
+      name.startsWith('anthropic-ratelimit-') ||
+      name.startsWith('anthropic-priority-') ||
+      name.startsWith('anthropic-fast-')
+    ) {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+export function recordingLine(fields: Omit<RecordingLine, 'recording'>): RecordingLine {
+  const { betas, events, ...rest } = fields;
+  return {
+    recording: RECORDING_VERSION,
+    ...rest,
+    ...(betas && betas.length > 0 ? { betas } : {}),
+    ...(events ? { events } : {}),
+  };
+}

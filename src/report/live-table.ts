@@ -1,0 +1,98 @@
+import { computeTotals } from '../core/analyze.js';
+import type { Report, RequestResult } from '../core/types.js';
+import type { Column } from './columns.js';
+import { formatInt } from './format.js';
+import { layoutColumns, renderRequestsTable, renderTable, type TableOptions } from './table.js';
+
+/** What is known about a run before it starts, to size the columns. */
+export interface LiveTableHints {
+  /** How many calls the run will make. */
+  calls: number;
+  /** Models the requests name (responses may add a date suffix). */
+  models: string[];
+  /** Row labels (the Source column). */
+  labels: string[];
+}
+
+/** Room for a dated model id (`-20250929`) after the name the request used. */
+const DATE_SUFFIX = 9;
+/**
+ * A request's token counts stay within its context window (at most 1M tokens for current models,
+ * src/data/models.json), so the total row of a run stays within calls × 1M; wider cells are cut with `…`.
+ */
+const MAX_TOKENS_PER_CALL = 1_000_000;
+/** `100.0%`. */
+const RATE_WIDTH = 6;
+/** The longest status most rows show: `below_minimum (incomplete)`, `error: invalid_request_error`. */
+const STATUS_WIDTH = 28;
+/** The least a status gets on narrow terminals: `below_minimum` fits; longer error types are cut (stderr has them whole). */
+const NARROW_STATUS_WIDTH = 13;
+const PADDING = 2;
+
+function widths(hints: LiveTableHints, statusWidth: number): (column: Column) => number {
+  const longest = (values: string[]) => Math.max(0, ...values.map((v) => v.length));
+  const countWidth = formatInt(Math.max(1, hints.calls) * MAX_TOKENS_PER_CALL).length;
+  return (column) => {
+    const header = column.header.length;
+    switch (column.header) {
+      case '#':
+        return Math.max(header, String(hints.calls).length) + PADDING;
+      case 'Source':
+        return Math.max(header, longest(hints.labels)) + PADDING;
+      case 'Model':
+        return Math.max(header, longest(hints.models) + DATE_SUFFIX) + PADDING;
+      case 'Cache':
+        return Math.max(header, statusWidth) + PADDING;
+      case 'Hit rate':
+        return Math.max(header, RATE_WIDTH) + PADDING;
+      default:
+        return Math.max(header, countWidth) + PADDING;
+    }
+  };
+}
+
+function tableWidth(columns: Column[], colWidths: (c: Column) => number): number {
+  return columns.reduce((sum, c) => sum + colWidths(c), 0) + columns.length + 1;
+}
+
+/**
+ * The Requests table printed a row at a time while calls finish. Columns get fixed widths up front so
+ * that rows printed earlier stay aligned with later ones; the layout (full or compact) is chosen once
+ * for the terminal width. When the run is over, `finish` returns the rest of what `renderTable` prints.
+ */
+export class LiveTable {
+  private printed: string[] = [];
+  private readonly options: TableOptions;
+
+  constructor(base: TableOptions, hints: LiveTableHints) {
+    let colWidths = widths(hints, STATUS_WIDTH);
+    let layout: 'full' | 'compact' = 'full';
+    if (tableWidth(layoutColumns('full'), colWidths) > base.width) layout = 'compact';
+    const over = tableWidth(layoutColumns(layout), colWidths) - base.width;
+    // On a narrow terminal the status column gives up what it must, and no more.
+    if (over > 0) colWidths = widths(hints, Math.max(NARROW_STATUS_WIDTH, STATUS_WIDTH - over));
+    this.options = { ...base, layout, colWidths };
+  }
+
+  /** New lines to print now that `requests` have finished: the table so far, less its bottom border. */
+  update(requests: RequestResult[]): string {
+    const report: Report = { requests, totals: computeTotals(requests), problems: [] };
+    const lines = renderRequestsTable(report, this.options, false).split('\n').slice(0, -1);
+    return this.take(lines);
+  }
+
+  /** The rest of the table for the finished run: total row, bottom border, iterations and notes. */
+  finish(report: Report): string {
+    if (report.requests.length === 0 && this.printed.length === 0) return '';
+    const lines = renderTable(report, this.options).replace(/\n$/, '').split('\n');
+    return this.take(lines);
+  }
+
+  private take(lines: string[]): string {
+    const continues = this.printed.every((line, i) => lines[i] === line);
+    // Rows never change once printed; should that ever fail, the whole table is printed again.
+    const fresh = continues ? lines.slice(this.printed.length) : lines;
+    this.printed = lines;
+    return fresh.length > 0 ? `${fresh.join('\n')}\n` : '';
+  }
+}

@@ -1,0 +1,212 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fixture } from './run-cli.js';
+
+// A local stand-in for the Messages API: a real HTTP server on 127.0.0.1 that speaks its wire format
+// (JSON bodies, SSE streams, error bodies, request-id and rate-limit headers). Tests script its
+// answers from recorded fixtures and inject failures; the CLI reaches it through ANTHROPIC_BASE_URL.
+
+export function fixtureText(name: string): string {
+  return readFileSync(fixture(name), 'utf8');
+}
+
+/** The SSE events of a fixture, each as its `event:`/`data:` text without the blank line. */
+export function sseEvents(text: string): string[] {
+  return text
+    .replace(/\r\n/g, '\n')
+    .split(/\n\n+/)
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+}
+
+/** A fixture holding several concatenated streams, split at each message_start. */
+export function sseStreams(text: string): string[][] {
+  const streams: string[][] = [];
+  for (const event of sseEvents(text)) {
+    if (event.startsWith('event: message_start') || streams.length === 0) streams.push([]);
+    streams.at(-1)?.push(event);
+  }
+  return streams;
+}
+
+export function fixtureJson(name: string): Record<string, unknown> {
+  return JSON.parse(fixtureText(name)) as Record<string, unknown>;
+}
+
+export type Answer =
+  | {
+      kind: 'json';
+      status?: number;
+      body: unknown;
+      headers?: Record<string, string>;
+      /** Wait this long before sending headers (a slow server, for timeouts). */
+      delayMs?: number;
+      /** Answer only once this promise settles. */
+      gate?: Promise<unknown>;
+    }
+  | {
+      kind: 'sse';
+      events: string[];
+      headers?: Record<string, string>;
+      delayMs?: number;
+      gate?: Promise<unknown>;
+      /** After the events: end the body normally, or drop the connection. */
+      cut?: 'end' | 'destroy';
+    };
+
+export function apiError(
+  status: number,
+  type: string,
+  message: string,
+  headers?: Record<string, string>,
+): Answer {
+  return {
+    kind: 'json',
+    status,
+    body: { type: 'error', error: { type, message }, request_id: `req_err_${status}` },
+    ...(headers ? { headers } : {}),
+  };
+}
+
+export function sseErrorEvent(type: string, message: string): string {
+  return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type, message } })}`;
+}
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
+
+type Route = '/v1/messages' | '/v1/messages/count_tokens';
+
+/** Words in every string under system, messages and tools: a stand-in tokenizer, exact for tests. */
+export function fakeTokenCount(body: Record<string, unknown>): number {
+  let words = 0;
+  const walk = (value: unknown, key: string | null) => {
+    if (typeof value === 'string') {
+      if (key === 'type' || key === 'role' || key === 'ttl') return;
+      words += value.split(/\s+/).filter((w) => w !== '').length;
+    } else if (Array.isArray(value)) {
+      for (const v of value) walk(v, key);
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, k);
+    }
+  };
+  walk(body.system, null);
+  walk(body.messages, null);
+  walk(body.tools, null);
+  return words;
+}
+
+export class FakeAnthropic {
+  readonly requests: ReceivedRequest[] = [];
+  private readonly queues = new Map<Route, Answer[]>();
+  private served = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<FakeAnthropic> {
+    let fake: FakeAnthropic | null = null;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void fake?.handle(
+          req.method ?? 'GET',
+          req.url ?? '/',
+          req.headers,
+          Buffer.concat(chunks).toString(),
+          res,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    fake = new FakeAnthropic(server, `http://127.0.0.1:${port}`);
+    return fake;
+  }
+
+  /** Answers for the next calls to `route`, in order; an empty queue gets the default answer. */
+  enqueue(route: Route, ...answers: Answer[]): void {
+    this.queues.set(route, [...(this.queues.get(route) ?? []), ...answers]);
+  }
+
+  /** Forgets requests, scripted answers and the request-id counter between tests. */
+  reset(): void {
+    this.requests.length = 0;
+    this.queues.clear();
+    this.served = 0;
+  }
+
+  /** Requests received on one route. */
+  received(route: Route): ReceivedRequest[] {
+    return this.requests.filter((r) => r.path === route);
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private defaultAnswer(route: Route, body: Record<string, unknown>): Answer {
+    if (route === '/v1/messages/count_tokens')
+      return { kind: 'json', body: { input_tokens: fakeTokenCount(body) } };
+    if (body.stream === true)
+      return { kind: 'sse', events: sseEvents(fixtureText('02-cache-write-1h-stream.sse')) };
+    return { kind: 'json', body: fixtureJson('11-cache-read.json') };
+  }
+
+  private async handle(
+    method: string,
+    url: string,
+    headers: IncomingHttpHeaders,
+    raw: string,
+    res: ServerResponse,
+  ): Promise<void> {
+    const path = new URL(url, 'http://localhost').pathname;
+    let body: Record<string, unknown> = {};
+    try {
+      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    } catch {
+      body = { unparsable: raw };
+    }
+    this.requests.push({ method, path, headers, body });
+    if (method !== 'POST' || (path !== '/v1/messages' && path !== '/v1/messages/count_tokens')) {
+      this.write(res, apiError(404, 'not_found_error', `no route ${method} ${path}`));
+      return;
+    }
+    const answer = this.queues.get(path)?.shift() ?? this.defaultAnswer(path, body);
+    if (answer.gate) await answer.gate;
+    if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
+    if (res.destroyed) return;
+    this.write(res, answer);
+  }
+
+  private write(res: ServerResponse, answer: Answer): void {
+    this.served++;
+    // Error bodies repeat the request id of their header, as the API's do.
+    const bodyId = answer.kind === 'json' ? (answer.body as { request_id?: unknown })?.request_id : undefined;
+    const common = {
+      'request-id': typeof bodyId === 'string' ? bodyId : `req_fake_${this.served}`,
+      'anthropic-ratelimit-requests-remaining': '49',
+      'anthropic-organization-id': 'org-not-recorded',
+      ...answer.headers,
+    };
+    if (answer.kind === 'json') {
+      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...common });
+      res.end(JSON.stringify(answer.body));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...common });
+    for (const event of answer.events) res.write(`${event}\n\n`);
+    // Dropping the connection waits a moment so that the events written so far reach the client.
+    if (answer.cut === 'destroy') setTimeout(() => res.socket?.destroy(), 50);
+    else res.end();
+  }
+}
