@@ -1,20 +1,9 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { parseJson } from './support/report-schema.js';
 import { fixture, ROOT, runCli } from './support/run-cli.js';
-
-const schema = JSON.parse(readFileSync(join(ROOT, 'schema/report.schema.json'), 'utf8'));
-const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
-
-// biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary report JSON
-function parseJson(stdout: string): any {
-  const doc = JSON.parse(stdout);
-  const ok = validate(doc);
-  if (!ok) throw new Error(`JSON output breaks schema: ${JSON.stringify(validate.errors)}`);
-  return doc;
-}
 
 describe('usage-inspect inspect (end to end)', () => {
   it('prints a table for a file and exits 0', async () => {

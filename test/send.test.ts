@@ -11,6 +11,7 @@ import {
   sseStreams,
 } from './support/fake-anthropic-server.js';
 import { recordingLines, tableRows, useFakeApi } from './support/fake-api-suite.js';
+import { parseJson } from './support/report-schema.js';
 import { CANARY_KEY, type CliRun, runCli, spawnCli, waitFor } from './support/run-cli.js';
 
 const suite = useFakeApi('send');
@@ -175,10 +176,10 @@ describe('send', () => {
     expect(tableRows(run.stdout).map((r) => r[0])).toEqual(['#', '1', '2', 'Σ']);
   });
 
-  test('--format json prints only the JSON report', async () => {
+  test('--format json prints only the JSON report, valid against the report schema', async () => {
     const run = await send(['--format', 'json', 'hi']);
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout);
+    const report = parseJson(run.stdout);
     expect(report.schema_version).toBe(1);
     expect(report.requests).toHaveLength(1);
     expect(report.requests[0]).toMatchObject({
@@ -411,6 +412,12 @@ describe('send: connection failures', () => {
     });
     const record = join(suite.dir, 'stream.jsonl');
     const run = await send(['--stream', '--record', record, 'hi']);
+    const json = parseJson((await runCli(['replay', '-f', 'json', record])).stdout);
+    expect(json.requests[0]).toMatchObject({
+      kind: 'recording',
+      status: 'error',
+      error: { type: 'overloaded_error' },
+    });
     expect(run.code).toBe(3);
     expect(run.stderr).toBe(
       'usage-inspect: error event in the stream: overloaded_error: Overloaded (request-id req_fake_1)\n',

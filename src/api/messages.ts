@@ -11,10 +11,7 @@ export type CallResult = { line: RecordingLine } | { interrupted: true };
  */
 interface MessagesResource {
   create(params: Record<string, unknown>, options: { signal: AbortSignal }): Promise<unknown>;
-  countTokens(
-    params: Record<string, unknown>,
-    options: { signal: AbortSignal },
-  ): Promise<{ input_tokens: number }>;
+  countTokens(params: Record<string, unknown>): Promise<{ input_tokens: number }>;
 }
 
 function messagesFor(api: ApiClient, betas: string[]): MessagesResource {
@@ -32,6 +29,33 @@ function errorEvent(error: CallError): Record<string, unknown> {
   return { type: 'error', error: { type: error.type, message: error.message } };
 }
 
+function incomplete(message: string): CallError {
+  return { type: INCOMPLETE_STREAM, message, status: null, request_id: null };
+}
+
+/**
+ * Reads a stream to its end, keeping every event. A body that breaks off (connection reset, bad
+ * chunk) or ends without message_stop gives an error next to the events, so the usage known so far
+ * is kept; API errors (an `error` event) and aborts are thrown for the caller.
+ */
+async function readStream(
+  stream: AsyncIterable<unknown>,
+  events: unknown[],
+  api: ApiClient,
+): Promise<CallError | null> {
+  try {
+    for await (const event of stream) events.push(event);
+  } catch (err) {
+    if (callErrorFrom(err, api.context) !== null || isUserAbort(err)) throw err;
+    const reason = redact((err as Error).message, api.context.secrets);
+    return incomplete(`the stream broke off before message_stop: ${reason}`);
+  }
+  const stopped = events.some((e) => (e as { type?: unknown })?.type === 'message_stop');
+  return stopped
+    ? null
+    : incomplete('the stream ended before message_stop; usage shown is what was known so far');
+}
+
 /**
  * Sends one Messages request and returns its recording line, whatever happened: a Message, the
  * stream's events, the API's error body, or a connection failure. Only an interrupt (the signal)
@@ -44,46 +68,18 @@ export async function sendMessage(
 ): Promise<CallResult> {
   const sentAt = new Date();
   const started = performance.now();
-  const streaming = plan.body.stream === true;
   let response: unknown = null;
   let events: unknown[] | undefined;
   let error: CallError | null = null;
   try {
-    const messages = messagesFor(api, plan.betas);
-    if (streaming) {
-      const stream = (await messages.create(withBetas(plan.body, plan.betas), {
-        signal,
-      })) as AsyncIterable<unknown>;
+    const result = await messagesFor(api, plan.betas).create(withBetas(plan.body, plan.betas), { signal });
+    if (plan.body.stream === true) {
       events = [];
-      try {
-        for await (const event of stream) events.push(event);
-      } catch (err) {
-        if (callErrorFrom(err, api.context) === null && !isUserAbort(err)) {
-          // The body stopped mid-stream (connection reset, bad chunk): keep the usage known so far.
-          error = {
-            type: INCOMPLETE_STREAM,
-            message: redact(
-              `the stream broke off before message_stop: ${(err as Error).message}`,
-              api.context.secrets,
-            ),
-            status: null,
-            request_id: null,
-          };
-        } else throw err;
-      }
-      // The SDK ends the iteration quietly when its signal aborts.
+      error = await readStream(result as AsyncIterable<unknown>, events, api);
+      // The SDK ends a stream's iteration quietly when its signal aborts.
       if (signal.aborted) return { interrupted: true };
-      const last = events.at(-1) as { type?: unknown } | undefined;
-      if (!error && last?.type !== 'message_stop') {
-        error = {
-          type: INCOMPLETE_STREAM,
-          message: 'the stream ended before message_stop; usage shown is what was known so far',
-          status: null,
-          request_id: null,
-        };
-      }
     } else {
-      response = await messages.create(withBetas(plan.body, plan.betas), { signal });
+      response = result;
     }
   } catch (err) {
     if (isUserAbort(err) || signal.aborted) return { interrupted: true };
@@ -115,10 +111,9 @@ export async function countTokens(
   api: ApiClient,
   body: Record<string, unknown>,
   betas: string[],
-  signal: AbortSignal,
 ): Promise<number> {
   try {
-    const result = await messagesFor(api, betas).countTokens(withBetas(body, betas), { signal });
+    const result = await messagesFor(api, betas).countTokens(withBetas(body, betas));
     return result.input_tokens;
   } catch (err) {
     const error = callErrorFrom(err, api.context);

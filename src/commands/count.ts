@@ -35,7 +35,6 @@ export async function countCommand(options: CountOptions, io: CliIO): Promise<Ex
   const worthSaying = dropped.filter((f) => f !== 'max_tokens' && f !== 'stream');
   if (worthSaying.length > 0)
     io.stderr.write(`usage-inspect: not sent to count_tokens: ${worthSaying.join(', ')}\n`);
-  const signal = new AbortController().signal;
   const model = String(planned.body.model);
   const breakpoints = listBreakpoints(planned.body);
   let input: number;
@@ -43,14 +42,14 @@ export async function countCommand(options: CountOptions, io: CliIO): Promise<Ex
   const minimum = minimumCacheableTokens(model, new Date().toISOString());
   try {
     spinner.start('counting the whole request');
-    input = await countTokens(api, body, planned.betas, signal);
+    input = await countTokens(api, body, planned.betas);
     for (const breakpoint of breakpoints) {
       spinner.start(`counting the prefix up to ${breakpoint.location}`);
       // The automatic breakpoint sits on the last cacheable block: its prefix is the whole request.
       const tokens =
         breakpoint.section === 'automatic'
           ? input
-          : await countTokens(api, prefixCountBody(planned.body, breakpoint), planned.betas, signal);
+          : await countTokens(api, prefixCountBody(planned.body, breakpoint), planned.betas);
       counts.push({
         breakpoint,
         prefix_tokens: tokens,
