@@ -77,6 +77,39 @@ describe('send', () => {
     ]);
   });
 
+  test('--message and --system-file fill the user turn and the system prompt', async () => {
+    const system = join(suite.dir, 'system.md');
+    writeFileSync(system, 'You answer in one word.\n');
+    const run = await send([
+      '--message',
+      'Capital of France?',
+      '--system-file',
+      system,
+      '--thinking',
+      'adaptive',
+    ]);
+    expect(run.code).toBe(0);
+    expect(suite.fake.received('/v1/messages')[0]?.body).toEqual({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 1024,
+      system: 'You answer in one word.\n',
+      thinking: { type: 'adaptive' },
+      messages: [{ role: 'user', content: 'Capital of France?' }],
+    });
+  });
+
+  test.each(['csv', 'markdown', 'ndjson'])('--format %s renders like inspect', async (format) => {
+    const run = await send(['--format', format, 'hi']);
+    expect(run.code).toBe(0);
+    const inspected = await runCli(['inspect', '--format', format, '-'], {
+      stdin: JSON.stringify(fixtureJson('11-cache-read.json')),
+    });
+    // Same renderer, same numbers; only the source and request id differ.
+    const numbers = (text: string) => text.match(/\b2,?055\b/g)?.length ?? 0;
+    expect(numbers(run.stdout)).toBeGreaterThan(0);
+    expect(numbers(run.stdout)).toBe(numbers(inspected.stdout));
+  });
+
   test('--cache auto sets the top-level cache_control', async () => {
     await send(['--cache', 'auto', 'hi']);
     expect(suite.fake.received('/v1/messages')[0]?.body.cache_control).toEqual({ type: 'ephemeral' });
@@ -376,9 +409,12 @@ describe('send: connection failures', () => {
     const closed = await FakeAnthropic.start();
     const url = closed.url;
     await closed.close();
-    const run = await send(['--max-retries', '0', 'hi'], { ANTHROPIC_BASE_URL: url });
+    const run = await send(['--max-retries', '1', 'hi'], { ANTHROPIC_BASE_URL: url });
     expect(run.code).toBe(3);
-    expect(run.stderr).toBe(`usage-inspect: cannot connect to ${url}: ECONNREFUSED\n`);
+    expect(run.stderr).toBe(
+      'usage-inspect: retry 1 of 1 for /v1/messages after ECONNREFUSED\n' +
+        `usage-inspect: cannot connect to ${url}: ECONNREFUSED\n`,
+    );
   });
 
   test('a DNS failure names the base URL in one line', async () => {
