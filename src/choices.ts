@@ -16,6 +16,9 @@ export type InputFormat = (typeof INPUT_FORMATS)[number];
 export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+export const PRICING_FORMATS = ['table', 'json'] as const;
+export type PricingFormat = (typeof PRICING_FORMATS)[number];
+
 export const GROUP_BY = ['none', 'model', 'file', 'session', 'day'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 

@@ -77,14 +77,31 @@ function thinking(value: string): number | 'adaptive' {
   return positiveInt('--thinking')(value);
 }
 
+export const PRICING_FILE_HELP = `
+A --pricing FILE is JSON: {"models": {MODEL_ID: ENTRY, …}}. It adds models or overrides built-in ones
+(a later file wins; the fields an entry gives replace the built-in ones, the rest are kept). Short form:
+  {"models": {"claude-new-1": {"input": 3, "output": 15, "cache_read": 0.3}}}
+Rates are USD per million tokens, up to 6 decimals; cache rates left out follow the standard multipliers
+of the input rate (5m write 1.25x, 1h write 2x, read 0.1x). The full form is that of src/data/prices.json:
+"prices" (dated periods), "long_context", "fast", "batch_multiplier", "inference_geo_us_multiplier",
+"aliases". Each bad entry is reported with its file and line and left out.`;
+
+/** --pricing FILE, repeatable: price overrides, for every command that prices usage. */
+export function addPricingOption(cmd: Command): Command {
+  return cmd
+    .option('--pricing <file>', 'add or override model prices from a JSON file (repeatable)', collect, [])
+    .addHelpText('after', PRICING_FILE_HELP);
+}
+
 /** Output flags of every command that prints a usage report (inspect, send, replay). */
 export function addReportOptions(cmd: Command): Command {
-  return cmd
+  return addPricingOption(cmd)
     .addOption(
       new Option('-f, --format <format>', 'output format')
         .argParser(oneOf(OUTPUT_FORMATS, '--format'))
         .default('table'),
     )
+    .option('--explain', "show how each request's cost is computed (to stderr with json, ndjson and csv)")
     .option('--color', 'force colour on')
     .option('--no-color', 'turn colour off');
 }
@@ -92,6 +109,8 @@ export function addReportOptions(cmd: Command): Command {
 export interface RawReportFlags {
   format: string;
   color?: boolean;
+  pricing?: string[];
+  explain?: boolean;
 }
 
 /** --color and --no-color are explicit choices; absent leaves the decision to the environment. */
@@ -102,7 +121,12 @@ export function colorChoice(flags: { color?: boolean }, argv: readonly string[])
 }
 
 export function reportOptions(raw: RawReportFlags, argv: readonly string[]): ReportOutputOptions {
-  return { format: raw.format as OutputFormat, color: colorChoice(raw, argv) };
+  return {
+    format: raw.format as OutputFormat,
+    color: colorChoice(raw, argv),
+    pricingFiles: raw.pricing ?? [],
+    explain: raw.explain === true,
+  };
 }
 
 export function addRequestOptions(cmd: Command): Command {

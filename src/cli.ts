@@ -1,12 +1,22 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_TOP, GROUP_BY, type GroupBy, INPUT_FORMATS, type InputFormat } from './choices.js';
+import {
+  DEFAULT_TOP,
+  GROUP_BY,
+  type GroupBy,
+  INPUT_FORMATS,
+  type InputFormat,
+  PRICING_FORMATS,
+  type PricingFormat,
+} from './choices.js';
 import {
   addConnectionOptions,
+  addPricingOption,
   addReportOptions,
   addRequestOptions,
   addRunOptions,
   colorChoice,
   connectionOptions,
+  oneOf,
   positiveInt,
   type RawConnectionFlags,
   type RawReportFlags,
@@ -172,6 +182,30 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
         io,
       );
     });
+
+  const pricing = program
+    .command('pricing')
+    .description('show the model prices in use, with their sources and dates')
+    .argument('[model]', 'one model, in any form a response names it (dated, Bedrock or Vertex ids)')
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .argParser(oneOf(PRICING_FORMATS, '--format'))
+        .default('table'),
+    )
+    .option('--color', 'force colour on')
+    .option('--no-color', 'turn colour off');
+  addPricingOption(pricing).action(async (model: string | undefined, flags: RawReportFlags) => {
+    const { pricingCommand } = await import('./commands/pricing.js');
+    result.exitCode = await pricingCommand(
+      {
+        model: model ?? null,
+        format: flags.format as PricingFormat,
+        pricingFiles: flags.pricing ?? [],
+        color: colorChoice(flags, argv),
+      },
+      io,
+    );
+  });
 
   return program;
 }

@@ -115,7 +115,8 @@ describe('usage-inspect inspect (end to end)', () => {
     expect(lines.map((l) => l.type)).toEqual(['request', 'request', 'request', 'request', 'totals']);
     const csv = await runCli(['inspect', '--format', 'csv', fixture('messages.jsonl')]);
     expect(csv.stdout.split('\r\n')[1]).toMatch(
-      /^1,.*messages\.jsonl,1,,,msg_01L1,,claude-sonnet-4-6,ok,,8,1800,0,0,1800,0,1808,30,,0,write,0$/,
+      // …then cost, without cache, savings, priced, confirmed: 8 × $3 + 1,800 × $3.75 + 30 × $15 (Sonnet 4.6)
+      /^1,.*messages\.jsonl,1,,,msg_01L1,,claude-sonnet-4-6,ok,,8,1800,0,0,1800,0,1808,30,,0,write,0,0\.007224,0\.005874,-0\.00135,true,true$/,
     );
     const md = await runCli(['inspect', '--format', 'markdown', fixture('messages.jsonl')]);
     expect(md.stdout).toMatch(/^## Requests\n\n\| # \| Source/);

@@ -38,13 +38,13 @@ test('rows printed one at a time add up to one aligned table', () => {
 });
 
 test('a narrow terminal gets the compact layout with a shorter status column', () => {
-  const wide = new LiveTable({ width: 200, chalk }, hints);
-  const narrow = new LiveTable({ width: 125, chalk }, hints);
+  const wide = new LiveTable({ width: 240, chalk }, hints);
+  const narrow = new LiveTable({ width: 140, chalk }, hints);
   const rows = [result(1, { input_tokens: 5, output_tokens: 1 })];
   expect(wide.update(rows)).toContain('Write 5m');
   const text = narrow.update(rows);
   expect(text).not.toContain('Write 5m');
-  expect(Math.max(...text.split('\n').map((l) => l.length))).toBe(125);
+  expect(Math.max(...text.split('\n').map((l) => l.length))).toBe(140);
 });
 
 test('a run with no finished call prints nothing', () => {

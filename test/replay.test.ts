@@ -111,7 +111,10 @@ describe('replay', () => {
   test('offline: shows the recorded calls with no key and no network', async () => {
     const record = await makeRecording();
     suite.fake.reset();
-    const run = await runCli(['replay', record], { env: { ANTHROPIC_BASE_URL: suite.fake.url } });
+    // Wide enough for the full layout, whose Source column holds the total's label.
+    const run = await runCli(['replay', record], {
+      env: { ANTHROPIC_BASE_URL: suite.fake.url, COLUMNS: '220' },
+    });
     expect(run.code).toBe(0);
     expect(suite.fake.requests).toHaveLength(0);
     const rows = run.stdout.split('\n').filter((l) => /^│ \d/.test(l));
@@ -145,15 +148,17 @@ describe('replay', () => {
   test('offline: a bad line is reported with its file and line; the rest is still shown; exit 2', async () => {
     const record = await makeRecording();
     appendFileSync(record, '{"recording":99,"request":{}}\nnot json\n');
-    const run = await runCli(['replay', record]);
+    const run = await runCli(['replay', record], { env: { COLUMNS: '220' } });
     expect(run.code).toBe(2);
-    const [versionLine, jsonLine, rest] = run.stderr.split('\n');
+    const [versionLine, jsonLine, ttlLine, rest] = run.stderr.split('\n');
     expect(versionLine).toBe(
       `${record}:4: error: recording format version 99 is not supported (this build reads 1)`,
     );
     expect(jsonLine).toMatch(
       new RegExp(`^${record.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5: error: invalid JSON: `),
     );
+    // The first recorded stream (legacy shape) gives no 5m/1h split: its writes are priced at the 5m rate.
+    expect(ttlLine).toMatch(/warning: 1,165 cache-write tokens in 1 request have no 5m\/1h split/);
     expect(rest).toBe('');
     expect(run.stdout).toContain('Total: 3 requests');
   });

@@ -38,10 +38,10 @@ describe('send', () => {
       max_tokens: 100,
       messages: [{ role: 'user', content: 'What is a system?' }],
     });
-    // 11-cache-read.json: 11 input, 2,055 read, 100 output.
+    // 11-cache-read.json: 11 input, 2,055 read, 100 output; 11 × $3 + 2,055 × $0.30 + 100 × $15 per MTok.
     expect(tableRows(run.stdout)).toEqual([
-      ['#', 'Model', 'Input', 'Write', 'Read', 'Output (thinking)', 'Hit rate', 'Cache'],
-      ['1', 'claude-sonnet-4-20250514', '11', '0', '2,055', '100', '99.5%', 'hit'],
+      ['#', 'Model', 'Input', 'Write', 'Read', 'Output (thinking)', 'Hit rate', 'Cost', 'Cache'],
+      ['1', 'claude-sonnet-4-20250514', '11', '0', '2,055', '100', '99.5%', '$0.00215', 'hit'],
     ]);
     expectNoKey(run);
   });
@@ -162,7 +162,7 @@ describe('send', () => {
     const record = join(suite.dir, 'run.jsonl');
     const run = await send(['--stream', '--repeat', '2', '--delay', '0', '--record', record, 'summarise']);
     expect(run.code).toBe(0);
-    expect(tableRows(run.stdout).map((r) => [r[0], r[2], r[3], r[4], r[7]])).toEqual([
+    expect(tableRows(run.stdout).map((r) => [r[0], r[2], r[3], r[4], r.at(-1)])).toEqual([
       ['#', 'Input', 'Write', 'Read', 'Cache'],
       ['1', '4', '1,165', '0', 'write'],
       ['2', '4', '0', '1,165', 'hit'],
@@ -392,7 +392,10 @@ describe('send: API errors', () => {
   });
 });
 
-/** The row of 02-cache-write-1h-stream.sse cut after message_start: 13 input, 3,913 written, 1 output. */
+/**
+ * The row of 02-cache-write-1h-stream.sse cut after message_start: 13 input, 3,913 written, 1 output,
+ * priced as known so far: 13 × $3 + 3,913 × $6 (1h write) + 1 × $15 per MTok.
+ */
 const partialWriteRow = (status: string) => [
   '1',
   'claude-sonnet-4-6',
@@ -401,6 +404,7 @@ const partialWriteRow = (status: string) => [
   '0',
   '1',
   '0.0%',
+  '$0.023532',
   status,
 ];
 

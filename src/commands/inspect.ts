@@ -5,8 +5,11 @@ import { CliError, ExitCode, type ExitCodeValue } from '../errors.js';
 import { type CliIO, terminalWidth } from '../io.js';
 import { type GroupBy, type Keep, ReportCollector } from '../pipeline/collect.js';
 import { streamRequests } from '../pipeline/request-stream.js';
+import { loadPricing } from '../pricing/load-pricing.js';
+import { builtInPrices } from '../pricing/price-data.js';
 import { resolveColorLevel } from '../report/color.js';
 import { CSV_HEADER, csvRow, renderCsv } from '../report/csv.js';
+import { EXPLAIN_HEADING, explainAfter, explainRequest } from '../report/explain.js';
 import { formatProblem } from '../report/format.js';
 import { ndjsonRequestLine, ndjsonTrailer, renderJson, renderNdjson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -29,18 +32,22 @@ export interface InspectOptions {
   groupBy: GroupBy;
   /** Worker threads for many files ('auto' decides); 0 decodes in this thread only. */
   workers: number | 'auto';
+  /** --pricing files, applied in order over the built-in prices. */
+  pricingFiles: string[];
+  /** --explain: each request's cost formula (and `items` in JSON costs). */
+  explain: boolean;
 }
 
 export async function renderReport(
   report: Report,
-  options: Pick<InspectOptions, 'format' | 'color'>,
+  options: Pick<InspectOptions, 'format' | 'color'> & { explain?: boolean },
   io: CliIO,
 ): Promise<string> {
   switch (options.format) {
     case 'json':
-      return renderJson(report);
+      return renderJson(report, { costItems: options.explain === true });
     case 'ndjson':
-      return renderNdjson(report);
+      return renderNdjson(report, { costItems: options.explain === true });
     case 'csv':
       return renderCsv(report);
     case 'markdown':
@@ -84,6 +91,7 @@ export async function inspectCommand(options: InspectOptions, io: CliIO): Promis
       throw new CliError('no input: give files or folders, or pipe a response on stdin (see --help)');
     files = ['-'];
   }
+  const pricing = await loadPricing(options.pricingFiles, builtInPrices());
   const { inputs, problems } = await resolveInputs(files, io.stdin);
   const progress = await ProgressMeter.create(io, inputs);
   const collector = new ReportCollector(keepFor(options), options.groupBy);
@@ -98,9 +106,12 @@ export async function inspectCommand(options: InspectOptions, io: CliIO): Promis
       strict: options.strict,
       onBytes: progress?.onBytes,
       workers: options.workers,
+      prices: pricing.table,
     },
-    problems,
+    [...pricing.problems, ...problems],
   );
+  const jsonOptions = { costItems: options.explain };
+  if (options.explain && streamed) io.stderr.write(EXPLAIN_HEADING);
   for await (const event of stream) {
     if ('problem' in event) {
       collector.addProblem(event.problem);
@@ -109,7 +120,9 @@ export async function inspectCommand(options: InspectOptions, io: CliIO): Promis
     collector.add(event.request);
     progress?.onRequest();
     if (streamed) {
-      pending += options.format === 'ndjson' ? ndjsonRequestLine(event.request) : csvRow(event.request);
+      pending +=
+        options.format === 'ndjson' ? ndjsonRequestLine(event.request, jsonOptions) : csvRow(event.request);
+      if (options.explain) io.stderr.write(explainRequest(event.request));
       // Lines go out in blocks: one write per line costs more than producing the line.
       if (pending.length >= OUT_BLOCK) {
         const wait = writeOut(io, pending);
@@ -132,6 +145,10 @@ export async function inspectCommand(options: InspectOptions, io: CliIO): Promis
   if (options.format === 'ndjson') io.stdout.write(ndjsonTrailer(report));
   else if (!streamed && (report.totals.requests > 0 || options.format !== 'table'))
     io.stdout.write(await renderReport(report, options, io));
+  if (options.explain && report.totals.requests > 0) {
+    const { text, toStderr } = explainAfter(report, options.format);
+    (toStderr ? io.stderr : io.stdout).write(text);
+  }
   for (const p of report.problems) io.stderr.write(`${formatProblem(p)}\n`);
   return reportExitCode(report);
 }

@@ -29,6 +29,8 @@ export async function replayCommand(options: ReplayOptions, io: CliIO): Promise<
         workers: 'auto',
         format: options.format,
         color: options.color,
+        pricingFiles: options.pricingFiles,
+        explain: options.explain,
       },
       io,
     );

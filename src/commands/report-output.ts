@@ -3,6 +3,7 @@ import type { Report } from '../core/types.js';
 import type { ExitCodeValue } from '../errors.js';
 import { type CliIO, terminalWidth } from '../io.js';
 import { resolveColorLevel } from '../report/color.js';
+import { explainAfter } from '../report/explain.js';
 import { formatProblem } from '../report/format.js';
 import type { TableOptions } from '../report/table.js';
 import { renderReport, reportExitCode } from './inspect.js';
@@ -14,6 +15,10 @@ import { renderReport, reportExitCode } from './inspect.js';
 export interface ReportOutputOptions {
   format: OutputFormat;
   color: boolean | undefined;
+  /** --pricing files, applied in order over the built-in prices. */
+  pricingFiles: string[];
+  /** --explain: each request's cost formula (and `items` in JSON costs). */
+  explain: boolean;
 }
 
 /** Table settings for this terminal; chalk loads here, only when a table is drawn. */
@@ -39,6 +44,10 @@ export async function writeReport(
   if (options.format === 'table' && tableText !== undefined) io.stdout.write(tableText);
   else if (options.format !== 'table' || report.requests.length > 0)
     io.stdout.write(await renderReport(report, options, io));
+  if (options.explain && report.requests.length > 0) {
+    const { text, toStderr } = explainAfter(report, options.format);
+    (toStderr ? io.stderr : io.stdout).write(text);
+  }
   for (const p of report.problems) io.stderr.write(`${formatProblem(p)}\n`);
   return reportExitCode(report);
 }

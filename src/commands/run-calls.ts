@@ -7,6 +7,10 @@ import type { Problem, Report, RequestResult, SourceRef } from '../core/types.js
 import { fromCall } from '../decode/call-record.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../errors.js';
 import type { CliIO } from '../io.js';
+import { loadPricing } from '../pricing/load-pricing.js';
+import { builtInPrices } from '../pricing/price-data.js';
+import { pricingProblems } from '../pricing/pricing-problems.js';
+import { priceRequest } from '../pricing/request-cost.js';
 import type { CallError } from '../recording/line.js';
 import { RecordingWriter } from '../recording/writer.js';
 import { formatSource } from '../report/format.js';
@@ -59,7 +63,8 @@ export async function runCalls(
   const stop = new AbortController();
   const stopListening = io.onInterrupt?.(() => stop.abort()) ?? (() => {});
   const requests: RequestResult[] = [];
-  const problems: Problem[] = [...initialProblems];
+  const pricing = await loadPricing(options.pricingFiles, builtInPrices());
+  const problems: Problem[] = [...pricing.problems, ...initialProblems];
   let failure: CallError | null = null;
 
   try {
@@ -82,6 +87,7 @@ export async function runCalls(
       problems.push(...decoded.problems);
       const analysed = analyzeRecord(decoded.record, i + 1);
       problems.push(...analysed.problems);
+      if (analysed.result) priceRequest(analysed.result, pricing.table);
       if (analysed.result) {
         requests.push(analysed.result);
         if (live) io.stdout.write(live.update(requests));
@@ -97,6 +103,7 @@ export async function runCalls(
     writer?.close();
   }
 
+  problems.push(...pricingProblems(requests));
   const report: Report = { requests, totals: computeTotals(requests), problems };
   const code = await writeReport(report, options, io, live?.finish(report));
   if (stop.signal.aborted) {

@@ -26,6 +26,7 @@ export function analyzeRecord(record: DecodedRecord, index: number): AnalyzeOutc
     const iterations = rawIterations.map((it) => ({
       ...it,
       cache: cacheVerdict(it, minimumCacheableTokens(it.model, record.timestamp)),
+      cost: null,
     }));
     const mismatch = topLevelMismatch(usage, rawIterations);
     if (mismatch) {
@@ -69,6 +70,9 @@ function makeResult(
     billed_usage: billed,
     iterations,
     cache,
+    // Priced after deduplication, in the pipeline's own thread (priceRequest in src/pricing/request-cost.ts).
+    cost: null,
+    top_level_cost: null,
   };
   if (record.request !== undefined) result.request = record.request;
   return result;

@@ -1,4 +1,5 @@
 import { zeroUsage } from '../extract/usage.js';
+import { CostAccumulator } from '../pricing/cost-totals.js';
 import { hitRate } from './cache-verdict.js';
 import type { RequestResult, Totals, Usage } from './types.js';
 
@@ -46,9 +47,11 @@ export class TotalsAccumulator {
   private withUsage = 0;
   private readonly usage = zeroUsage();
   private readonly billed = zeroUsage();
+  private readonly cost = new CostAccumulator();
 
   add(r: RequestResult): void {
     this.requests++;
+    this.cost.add(r);
     if (!r.usage || !r.billed_usage) return;
     const first = this.withUsage === 0;
     addInto(this.usage, r.usage, first);
@@ -67,6 +70,7 @@ export class TotalsAccumulator {
       usage: structuredClone(this.usage),
       billed_usage: structuredClone(this.billed),
       hit_rate: hitRate(this.billed.cache_read_input_tokens, this.billed.total_input_tokens),
+      cost: this.cost.result(),
     };
   }
 }

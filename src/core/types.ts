@@ -84,6 +84,8 @@ export interface Iteration extends TokenCounts {
   /** Whether this iteration is billed (declined fallback hops are reported but not charged). */
   billed: boolean;
   cache: CacheVerdict;
+  /** What this iteration cost at its own model's rates (zero when not billed); null until priced. */
+  cost: Cost | null;
 }
 
 export type CacheStatus = 'hit' | 'partial' | 'write' | 'miss' | 'below_minimum';
@@ -94,6 +96,78 @@ export interface CacheVerdict {
   hit_rate: number | null;
   /** The model's minimum cacheable prompt length; null when the model is unknown. */
   minimum_cacheable_tokens: number | null;
+}
+
+/**
+ * Exact USD as an integer number of picodollars (1e-12 USD); rates are picodollars per token, which is
+ * micro-dollars per million tokens. See src/pricing/money.ts.
+ */
+export type Money = number;
+/** Sums over many requests are bigint picodollars, so they cannot overflow. */
+export type MoneySum = number | bigint;
+
+export type CostCategory =
+  | 'input'
+  | 'cache_write_5m'
+  | 'cache_write_1h'
+  | 'cache_write_unknown_ttl'
+  | 'cache_read'
+  | 'output'
+  | 'web_search'
+  | 'web_fetch';
+
+export type CostBreakdown<M extends MoneySum = Money> = Record<CostCategory, M>;
+
+/** A multiplier applied to a base rate (batch 0.5, US inference 1.1, fast mode 2, …). */
+export interface CostFactor {
+  name: string;
+  multiplier: string;
+}
+
+/** One priced line: quantity × base rate × factors = amount. */
+export interface CostItem {
+  category: CostCategory;
+  /** The iteration (1-based) this line comes from, or null for the top level and server tools. */
+  iteration: number | null;
+  /** The price entry used. */
+  model: string | null;
+  quantity: number;
+  /** Tokens are priced per million; server tools per request. */
+  unit: 'tokens' | 'requests';
+  /** Per token (picodollars, i.e. micro-dollars per million tokens) or per request (picodollars). */
+  base_rate: Money;
+  factors: CostFactor[];
+  rate: Money;
+  amount: Money;
+}
+
+export interface CostSummary<M extends MoneySum = Money> {
+  /** False when some part has no price (unknown model, no fast-mode price, …): the amounts are then null, never 0. */
+  priced: boolean;
+  total: M | null;
+  /** The same tokens with every input token at the uncached input rate. */
+  without_cache: M | null;
+  /** without_cache − total; negative when cache writes cost more than reads saved. */
+  savings: M | null;
+  breakdown: CostBreakdown<M> | null;
+  /** Every price used is on the official pricing page (or came from --pricing). */
+  confirmed: boolean;
+  notes: string[];
+}
+
+/** One request's or iteration's cost, with the lines it is made of. */
+export interface Cost extends CostSummary<Money> {
+  items: CostItem[];
+}
+
+/** A sum over many requests (totals, --group-by groups). */
+export interface TotalCost extends CostSummary<bigint> {
+  requests_priced: number;
+  requests_unpriced: number;
+  /** Models whose price (or long-context / fast-mode rule) used here is not confirmed. */
+  unconfirmed_models: string[];
+  /** Models of requests (or iterations) left without a cost. */
+  unpriced_models: string[];
 }
 
 export type Severity = 'error' | 'warning';
@@ -123,6 +197,13 @@ export interface RequestResult {
   billed_usage: Usage | null;
   iterations: Iteration[];
   cache: CacheVerdict | null;
+  /**
+   * What the request cost: every billed iteration at its own model's rates, plus server tools. Null when
+   * the response has no usage, and until the pipeline prices it (priceRequest in src/pricing/request-cost.ts).
+   */
+  cost: Cost | null;
+  /** The top-level `usage` fields priced alone at the request's model; null without iterations (then `cost`). */
+  top_level_cost: Cost | null;
   request?: unknown;
 }
 
@@ -132,6 +213,7 @@ export interface Totals {
   usage: Usage;
   billed_usage: Usage;
   hit_rate: number | null;
+  cost: TotalCost;
 }
 
 /** Totals of one group (`--group-by`): the key and the same sums as the report totals. */

@@ -3,7 +3,7 @@ import { isPlainObject, readOptionalString, UsageFieldError } from './counts.js'
 import { addCounts, readTokenCounts, zeroCounts } from './token-counts.js';
 import { withExtras } from './usage.js';
 
-export type RawIteration = Omit<Iteration, 'cache'>;
+export type RawIteration = Omit<Iteration, 'cache' | 'cost'>;
 
 /**
  * Which iterations the top-level `usage` fields include, by iteration type:

@@ -1,5 +1,8 @@
 import type { Problem, RequestResult } from '../core/types.js';
 import type { InputFormat } from '../decode/decode-file.js';
+import { builtInPrices, type PriceTable } from '../pricing/price-data.js';
+import { PricingWarnings } from '../pricing/pricing-problems.js';
+import { priceRequest } from '../pricing/request-cost.js';
 import type { InputSpec } from '../sources/inputs.js';
 import { DedupeWindow } from './dedupe.js';
 import { type FileEvent, fileEvents } from './file-events.js';
@@ -14,6 +17,8 @@ export interface PipelineOptions {
   onBytes?: (bytes: number) => void;
   /** Worker threads for decoding many files: 'auto' (default) decides by core count and input size; 0 or 1 never. */
   workers?: number | 'auto';
+  /** Prices for the cost of each request; the built-in table when absent. */
+  prices?: PriceTable;
 }
 
 export type PipelineEvent = { request: RequestResult } | { problem: Problem };
@@ -39,7 +44,7 @@ async function source(inputs: InputSpec[], options: PipelineOptions): Promise<As
 }
 
 /**
- * decode → extract usage → cache verdict, over every input in order, as a stream: memory stays bounded
+ * decode → extract usage → cache verdict → cost, over every input in order, as a stream: memory stays bounded
  * whatever the input size. Requests come out numbered in input order (Claude Code duplicates merged).
  * Problems never stop the run unless `strict` is set.
  */
@@ -51,10 +56,16 @@ export async function* streamRequests(
   let stopped = false;
   let index = 0;
   const window = new DedupeWindow();
+  const prices = options.prices ?? builtInPrices();
+  const warnings = new PricingWarnings();
   const numbered = (results: RequestResult[]): PipelineEvent[] =>
     results.map((r) => {
-      // Results are fresh objects owned by this stream: numbering them in place avoids a copy each.
+      // Results are fresh objects owned by this stream: numbering and pricing them in place avoids a
+      // copy each. Pricing happens here, after deduplication and outside the decoding workers, so that
+      // --pricing files are read once and duplicates are never priced.
       r.index = ++index;
+      priceRequest(r, prices);
+      warnings.add(r);
       return { request: r };
     });
   const problem = (p: Problem): PipelineEvent => {
@@ -78,4 +89,5 @@ export async function* streamRequests(
   yield* numbered(window.flush());
   const late = window.lateProblem();
   if (late) yield problem(late);
+  for (const p of warnings.problems()) yield problem(p);
 }

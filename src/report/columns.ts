@@ -1,12 +1,15 @@
 import type {
   CacheStatus,
+  CostSummary,
   GroupTotals,
   Iteration,
+  MoneySum,
   RequestResult,
   TokenCounts,
   Totals,
 } from '../core/types.js';
 import { formatInt, formatRate, rowLabel } from './format.js';
+import { costCell } from './format-money.js';
 
 /** What one table row shows, whatever renders it (terminal table or Markdown). */
 export interface RowData {
@@ -14,6 +17,8 @@ export interface RowData {
   label: string;
   model: string;
   counts: TokenCounts | null;
+  /** The cost of exactly the counts shown on the row. */
+  cost: CostSummary<MoneySum> | null;
   hitRate: number | null;
   cache: CacheStatus | null;
   status: string;
@@ -92,6 +97,9 @@ export const COLUMNS: Column[] = [
     compact: true,
     cell: (r) => (r.counts ? formatRate(r.hitRate) : '–'),
   },
+  { header: 'Cost', align: 'right', compact: true, cell: (r) => costCell(r.cost, (c) => c.total) },
+  { header: 'Saved', align: 'right', compact: false, cell: (r) => costCell(r.cost, (c) => c.savings) },
+  // Last: the status may be an error type, the widest cell, and narrow layouts shorten it.
   { header: 'Cache', align: 'left', compact: true, cell: (r) => r.status },
 ];
 
@@ -109,6 +117,7 @@ export function requestRows(r: RequestResult): RowData[] {
       label: rowLabel(r),
       model: r.model ?? '?',
       counts: r.usage,
+      cost: r.top_level_cost ?? r.cost,
       hitRate: r.cache?.hit_rate ?? null,
       cache: r.cache?.status ?? null,
       status: statusText(r),
@@ -121,6 +130,7 @@ export function requestRows(r: RequestResult): RowData[] {
       label: 'billed: all iterations',
       model: '',
       counts: r.billed_usage,
+      cost: r.cost,
       hitRate: r.cache?.hit_rate ?? null,
       cache: r.cache?.status ?? null,
       status: '',
@@ -136,6 +146,7 @@ export function totalRow(t: Totals): RowData {
     label: `Total: ${t.requests} request${t.requests === 1 ? '' : 's'}`,
     model: '',
     counts: t.requests_with_usage > 0 ? t.billed_usage : null,
+    cost: t.requests_with_usage > 0 ? t.cost : null,
     hitRate: t.hit_rate,
     cache: null,
     status: '',
@@ -149,6 +160,7 @@ export function iterationRow(r: RequestResult, it: Iteration): RowData {
     label: `${it.type}${it.in_top_level ? '' : ' *'}${it.billed ? '' : ' (not billed)'}`,
     model: it.model ?? '?',
     counts: it,
+    cost: it.cost,
     hitRate: it.cache.hit_rate,
     cache: it.cache.status,
     status: it.cache.status,
@@ -169,6 +181,7 @@ export function groupRow(g: GroupTotals): RowData {
     label: g.key,
     model: '',
     counts: g.requests_with_usage > 0 ? g.billed_usage : null,
+    cost: g.requests_with_usage > 0 ? g.cost : null,
     hitRate: g.hit_rate,
     cache: null,
     status: '',

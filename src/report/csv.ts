@@ -1,4 +1,5 @@
-import type { Report, RequestResult } from '../core/types.js';
+import type { Money, Report, RequestResult } from '../core/types.js';
+import { usdString } from '../pricing/money.js';
 
 const COLUMNS = [
   'index',
@@ -23,13 +24,27 @@ const COLUMNS = [
   'hit_rate',
   'cache_status',
   'iterations',
+  'cost_usd',
+  'without_cache_usd',
+  'savings_usd',
+  'cost_priced',
+  'price_confirmed',
 ] as const;
 
-/** RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets do not run it as a formula. */
+/** Exact decimal dollars, so spreadsheet sums match the JSON totals. */
+function usd(m: Money | null | undefined): string | null {
+  return m === null || m === undefined ? null : usdString(m);
+}
+
+/**
+ * RFC 4180 quoting; a leading = + - @ is prefixed so spreadsheets do not run it as a formula (a plain
+ * decimal such as a negative saving cannot be one and is left alone).
+ */
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
   let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  const plainNumber = /^-?\d+(\.\d+)?$/.test(s);
+  if (typeof value === 'string' && !plainNumber && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -58,6 +73,11 @@ function row(r: RequestResult): (string | number | null)[] {
     r.cache?.hit_rate ?? null,
     r.cache?.status ?? null,
     r.iterations.length,
+    usd(r.cost?.total),
+    usd(r.cost?.without_cache),
+    usd(r.cost?.savings),
+    r.cost ? String(r.cost.priced) : null,
+    r.cost ? String(r.cost.confirmed) : null,
   ];
 }
 
@@ -68,7 +88,7 @@ export function csvRow(r: RequestResult): string {
   return `${row(r).map(csvCell).join(',')}\r\n`;
 }
 
-/** One row per request with its billed usage (the sum over iterations when present). */
+/** One row per request with its billed usage (the sum over iterations when present) and its cost. */
 export function renderCsv(report: Report): string {
   return CSV_HEADER + report.requests.map(csvRow).join('');
 }

@@ -8,6 +8,12 @@ import type {
   Totals,
   Usage,
 } from '../core/types.js';
+import { costJson, totalCostJson } from './cost-json.js';
+
+/** `costItems`: add each cost's priced lines (`items`), as --explain does. */
+export interface JsonOptions {
+  costItems?: boolean;
+}
 
 /**
  * Version of the JSON output contract (docs/json-output.md, schema/report.schema.json).
@@ -38,7 +44,7 @@ export function usageJson(u: Usage) {
   };
 }
 
-function iterationJson(it: Iteration) {
+function iterationJson(it: Iteration, o: JsonOptions) {
   return {
     index: it.index,
     type: it.type,
@@ -47,10 +53,11 @@ function iterationJson(it: Iteration) {
     in_top_level: it.in_top_level,
     billed: it.billed,
     cache: { ...it.cache },
+    cost: it.cost ? costJson(it.cost, o.costItems) : null,
   };
 }
 
-export function requestJson(r: RequestResult) {
+export function requestJson(r: RequestResult, o: JsonOptions = {}) {
   return {
     index: r.index,
     kind: r.kind,
@@ -65,8 +72,10 @@ export function requestJson(r: RequestResult) {
     batch: r.batch,
     usage: r.usage ? usageJson(r.usage) : null,
     billed_usage: r.billed_usage ? usageJson(r.billed_usage) : null,
-    iterations: r.iterations.map(iterationJson),
+    iterations: r.iterations.map((it) => iterationJson(it, o)),
     cache: r.cache ? { ...r.cache } : null,
+    cost: r.cost ? costJson(r.cost, o.costItems) : null,
+    top_level_cost: r.top_level_cost ? costJson(r.top_level_cost, o.costItems) : null,
   };
 }
 
@@ -77,6 +86,7 @@ export function totalsJson(t: Totals) {
     usage: usageJson(t.usage),
     billed_usage: usageJson(t.billed_usage),
     hit_rate: t.hit_rate,
+    cost: totalCostJson(t.cost),
   };
 }
 
@@ -88,23 +98,23 @@ export function groupJson(g: GroupTotals) {
   return { key: g.key, ...totalsJson(g) };
 }
 
-export function reportJson(report: Report) {
+export function reportJson(report: Report, o: JsonOptions = {}) {
   return {
     schema_version: SCHEMA_VERSION,
-    requests: report.requests.map(requestJson),
+    requests: report.requests.map((r) => requestJson(r, o)),
     totals: totalsJson(report.totals),
     ...(report.groups ? { group_by: report.group_by, groups: report.groups.map(groupJson) } : {}),
     problems: report.problems.map(problemJson),
   };
 }
 
-export function renderJson(report: Report): string {
-  return `${JSON.stringify(reportJson(report), null, 2)}\n`;
+export function renderJson(report: Report, o: JsonOptions = {}): string {
+  return `${JSON.stringify(reportJson(report, o), null, 2)}\n`;
 }
 
 /** One NDJSON line for a request; written as each request is read. */
-export function ndjsonRequestLine(r: RequestResult): string {
-  return `${JSON.stringify({ schema_version: SCHEMA_VERSION, type: 'request', ...requestJson(r) })}\n`;
+export function ndjsonRequestLine(r: RequestResult, o: JsonOptions = {}): string {
+  return `${JSON.stringify({ schema_version: SCHEMA_VERSION, type: 'request', ...requestJson(r, o) })}\n`;
 }
 
 /** The NDJSON lines after the last request: totals, groups, then problems. */
@@ -119,6 +129,6 @@ export function ndjsonTrailer(report: Report): string {
 }
 
 /** One JSON object per line: each request, then a totals line, groups, then each problem. */
-export function renderNdjson(report: Report): string {
-  return report.requests.map(ndjsonRequestLine).join('') + ndjsonTrailer(report);
+export function renderNdjson(report: Report, o: JsonOptions = {}): string {
+  return report.requests.map((r) => ndjsonRequestLine(r, o)).join('') + ndjsonTrailer(report);
 }

@@ -27,6 +27,8 @@ const RATE_WIDTH = 6;
 const STATUS_WIDTH = 28;
 /** The least a status gets on narrow terminals: `below_minimum` fits; longer error types are cut (stderr has them whole). */
 const NARROW_STATUS_WIDTH = 13;
+/** `~-$0.011739`: six decimals under $1, a sign and the not-confirmed mark (src/report/format-money.ts). */
+const MONEY_WIDTH = 11;
 const PADDING = 2;
 
 function widths(hints: LiveTableHints, statusWidth: number): (column: Column) => number {
@@ -45,6 +47,9 @@ function widths(hints: LiveTableHints, statusWidth: number): (column: Column) =>
         return Math.max(header, statusWidth) + PADDING;
       case 'Hit rate':
         return Math.max(header, RATE_WIDTH) + PADDING;
+      case 'Cost':
+      case 'Saved':
+        return Math.max(header, MONEY_WIDTH) + PADDING;
       default:
         return Math.max(header, countWidth) + PADDING;
     }

@@ -1,5 +1,6 @@
 import type { Report } from '../core/types.js';
 import { COLUMNS, GROUP_COLUMNS, groupRow, iterationRow, requestRows, totalRow } from './columns.js';
+import { costFootnotes } from './cost-notes.js';
 import { formatProblem, omittedNote } from './format.js';
 
 function escapeCell(s: string): string {
@@ -39,6 +40,7 @@ export function renderMarkdown(report: Report): string {
     );
     parts.push('', '\\* not included in the top-level usage fields');
   }
+  for (const note of costFootnotes(report.totals)) parts.push('', escapeCell(note));
   if (report.problems.length > 0) {
     parts.push('', '## Problems', '', ...report.problems.map((p) => `- ${escapeCell(formatProblem(p))}`));
   }

@@ -11,6 +11,7 @@ import {
   requestRows,
   totalRow,
 } from './columns.js';
+import { costFootnotes } from './cost-notes.js';
 import { omittedNote } from './format.js';
 
 export interface TableOptions {
@@ -140,5 +141,6 @@ export function renderTable(report: Report, options: TableOptions): string {
       ),
     );
   }
+  for (const line of costFootnotes(report.totals)) parts.push(options.chalk.dim(line));
   return `${parts.join('\n')}\n`;
 }

@@ -1,0 +1,81 @@
+import type { CostBreakdown, CostCategory, RequestResult, TotalCost } from '../core/types.js';
+import { ExactSum } from './money.js';
+import { COST_CATEGORIES as CATEGORIES } from './rules/token-categories.js';
+
+/**
+ * Exact running sums of request costs, in constant memory, for the report totals and each --group-by
+ * group. One unpriced request leaves the total unknown (null), since a partial sum would read as the whole.
+ */
+export class CostAccumulator {
+  private readonly total = new ExactSum();
+  private readonly withoutCache = new ExactSum();
+  private readonly breakdown = Object.fromEntries(CATEGORIES.map((c) => [c, new ExactSum()])) as Record<
+    CostCategory,
+    ExactSum
+  >;
+  private priced = 0;
+  private unpriced = 0;
+  private confirmed = true;
+  private readonly unconfirmedModels = new Set<string>();
+  private readonly unpricedModels = new Set<string>();
+
+  add(r: RequestResult): void {
+    const c = r.cost;
+    if (!c) return;
+    if (!c.priced || !c.confirmed) this.noteModels(r);
+    if (!c.priced) {
+      this.unpriced++;
+      return;
+    }
+    this.priced++;
+    this.total.add(c.total ?? 0);
+    this.withoutCache.add(c.without_cache ?? 0);
+    if (c.breakdown) for (const k of CATEGORIES) this.breakdown[k].add(c.breakdown[k]);
+    if (!c.confirmed) this.confirmed = false;
+  }
+
+  /** Which models left a request unpriced or unconfirmed (its iterations each count on their own). */
+  private noteModels(r: RequestResult): void {
+    const parts = r.iterations.length > 0 ? r.iterations.filter((it) => it.billed) : [r];
+    for (const p of parts) {
+      if (!p.cost) continue;
+      if (!p.cost.priced) this.unpricedModels.add(p.model ?? '(no model)');
+      else if (!p.cost.confirmed)
+        for (const i of p.cost.items) if (i.model) this.unconfirmedModels.add(i.model);
+    }
+  }
+
+  result(): TotalCost {
+    const notes: string[] = [];
+    const n = this.priced + this.unpriced;
+    if (this.unpriced > 0) {
+      notes.push(
+        `${this.unpriced} of ${n} requests have no price (${[...this.unpricedModels].sort().join(', ')}), so the total is unknown`,
+      );
+    }
+    if (this.unconfirmedModels.size > 0) {
+      notes.push(
+        `includes prices not confirmed on the official pricing page: ${[...this.unconfirmedModels].sort().join(', ')}`,
+      );
+    }
+    const known = this.unpriced === 0;
+    const total = this.total.value;
+    const without = this.withoutCache.value;
+    const breakdown = Object.fromEntries(
+      CATEGORIES.map((k) => [k, this.breakdown[k].value]),
+    ) as CostBreakdown<bigint>;
+    return {
+      priced: known,
+      total: known ? total : null,
+      without_cache: known ? without : null,
+      savings: known ? without - total : null,
+      breakdown: known ? breakdown : null,
+      confirmed: known && this.confirmed,
+      notes,
+      requests_priced: this.priced,
+      requests_unpriced: this.unpriced,
+      unconfirmed_models: [...this.unconfirmedModels].sort(),
+      unpriced_models: [...this.unpricedModels].sort(),
+    };
+  }
+}
