@@ -223,6 +223,22 @@ describe('send', () => {
       cache: { status: 'hit' },
     });
     expect(report.totals.billed_usage.cache_read_input_tokens).toBe(2055);
+    // Priced like inspect: 11 × $3 + 2,055 × $0.30 + 100 × $15 per MTok (claude-sonnet-4-20250514).
+    expect(report.requests[0].cost.total_usd).toBe(0.0021495);
+    expect(report.totals.cost.total_usd).toBe(0.0021495);
+  });
+
+  test('--pricing and --explain apply to send as to inspect', async () => {
+    const prices = join(suite.dir, 'prices.json');
+    writeFileSync(
+      prices,
+      JSON.stringify({ models: { 'claude-sonnet-4': { input: 1, output: 2, cache_read: 0.1 } } }),
+    );
+    const run = await send(['--pricing', prices, '--explain', '--format', 'json', 'hi']);
+    expect(run.code).toBe(0);
+    // 11 × $1 + 2,055 × $0.10 + 100 × $2 per MTok
+    expect(parseJson(run.stdout).requests[0].cost.total_usd).toBe(0.0004165);
+    expect(run.stderr).toContain('cache read             2,055 × $0.1/MTok = $0.0002055');
   });
 
   test('ANTHROPIC_AUTH_TOKEN is used when there is no API key', async () => {
