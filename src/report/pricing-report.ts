@@ -148,8 +148,11 @@ function rulesText(table: PriceTable): string[] {
 export function renderPricingTable(table: PriceTable, width: number, chalk: ChalkInstance): string {
   const rows = allModels(table).map((m) => row(m, table));
   let text = draw(rows, () => true, chalk);
-  if (Math.max(...text.split('\n').map((l) => l.length)) > width)
-    text = draw(rows, (h) => COMPACT.has(h), chalk);
+  if (Math.max(...text.split('\n').map((l) => l.length)) > width) {
+    const hidden =
+      'a wider terminal adds the batch, long-context, fast-mode, US, cache-minimum and date columns';
+    text = `${draw(rows, (h) => COMPACT.has(h), chalk)}\n${chalk.dim(`(${hidden}; pricing MODEL shows one model in full)`)}`;
+  }
   const sources = [...sourcesByUrl(table)].map(([url, ids]) => `  ${url}\n    ${ids.join(', ')}`);
   return `${chalk.bold(header(table))}\n${text}\n${rulesText(table).join('\n')}\nSources:\n${sources.join('\n')}\n`;
 }
