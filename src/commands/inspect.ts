@@ -107,6 +107,7 @@ export async function inspectCommand(options: InspectOptions, io: CliIO): Promis
       onBytes: progress?.onBytes,
       workers: options.workers,
       prices: pricing.table,
+      costItems: options.explain,
     },
     [...pricing.problems, ...problems],
   );

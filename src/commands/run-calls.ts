@@ -87,7 +87,7 @@ export async function runCalls(
       problems.push(...decoded.problems);
       const analysed = analyzeRecord(decoded.record, i + 1);
       problems.push(...analysed.problems);
-      if (analysed.result) priceRequest(analysed.result, pricing.table);
+      if (analysed.result) priceRequest(analysed.result, pricing.table, options.explain);
       if (analysed.result) {
         requests.push(analysed.result);
         if (live) io.stdout.write(live.update(requests));

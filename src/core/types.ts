@@ -155,8 +155,11 @@ export interface CostSummary<M extends MoneySum = Money> {
   notes: string[];
 }
 
-/** One request's or iteration's cost, with the lines it is made of. */
+/** One request's or iteration's cost. */
 export interface Cost extends CostSummary<Money> {
+  /** The price entries used (model ids). */
+  models: string[];
+  /** The priced lines, when asked for (--explain); empty otherwise, to keep large runs light. */
   items: CostItem[];
 }
 

@@ -19,6 +19,8 @@ export interface PipelineOptions {
   workers?: number | 'auto';
   /** Prices for the cost of each request; the built-in table when absent. */
   prices?: PriceTable;
+  /** Keep each cost's priced lines (`items`), for --explain. */
+  costItems?: boolean;
 }
 
 export type PipelineEvent = { request: RequestResult } | { problem: Problem };
@@ -64,7 +66,7 @@ export async function* streamRequests(
       // copy each. Pricing happens here, after deduplication and outside the decoding workers, so that
       // --pricing files are read once and duplicates are never priced.
       r.index = ++index;
-      priceRequest(r, prices);
+      priceRequest(r, prices, options.costItems === true);
       warnings.add(r);
       return { request: r };
     });

@@ -40,8 +40,7 @@ export class CostAccumulator {
     for (const p of parts) {
       if (!p.cost) continue;
       if (!p.cost.priced) this.unpricedModels.add(p.model ?? '(no model)');
-      else if (!p.cost.confirmed)
-        for (const i of p.cost.items) if (i.model) this.unconfirmedModels.add(i.model);
+      else if (!p.cost.confirmed) for (const id of p.cost.models) this.unconfirmedModels.add(id);
     }
   }
 

@@ -24,6 +24,8 @@ export interface PricingContext {
   speed: string | null;
   inferenceGeo: string | null;
   serviceTier: string | null;
+  /** Build `items` (the priced lines) for explanations. */
+  withItems: boolean;
 }
 
 export interface PriceOptions {
@@ -54,6 +56,7 @@ export function unpricedCost(notes: string[]): Cost {
     without_cache: null,
     savings: null,
     breakdown: null,
+    models: [],
     items: [],
     confirmed: false,
     notes,
@@ -67,6 +70,7 @@ export function zeroCost(note: string): Cost {
     without_cache: 0,
     savings: 0,
     breakdown: zeroBreakdown(),
+    models: [],
     items: [],
     confirmed: true,
     notes: [note],
@@ -82,6 +86,8 @@ const SUPPLY = 'add a price with --pricing FILE (usage-inspect pricing --help)';
  */
 interface RateBasis {
   model: ModelPrice;
+  /** `[model.id]`, shared by every cost priced on this basis. */
+  models: string[];
   /** Why there is no price (e.g. fast mode without a fast-mode price); null when priced. */
   unpriced: string | null;
   base: Rates;
@@ -115,7 +121,7 @@ function buildBasis(
     confirmed: false,
     notes: [],
   };
-  if (!period) return { model, unpriced: `${model.id} has no public price: ${SUPPLY}`, ...empty };
+  if (!period) return { model, models: [], unpriced: `${model.id} has no public price: ${SUPPLY}`, ...empty };
   const notes: string[] = [];
   const confidences: { what: string; confidence: Confidence; source: string }[] = [
     { what: 'price', confidence: period.confidence, source: period.source },
@@ -138,7 +144,7 @@ function buildBasis(
       if (!fast) {
         const when = ctx.day ? ' on the date of the request' : '';
         const reason = `speed "fast" reported, but there is no fast-mode price for ${model.id}${when}: ${SUPPLY}`;
-        return { model, unpriced: reason, ...empty };
+        return { model, models: [], unpriced: reason, ...empty };
       }
       factors.push({
         factor: { name: 'fast mode', multiplier: fast.multiplier.text },
@@ -174,6 +180,7 @@ function buildBasis(
   for (const c of unconfirmed) notes.push(confidenceNote(model, c.what, c.confidence, c.source));
   return {
     model,
+    models: [model.id],
     unpriced: null,
     base,
     effective,
@@ -267,6 +274,7 @@ export function priceTokens(
     breakdown[category] = amount;
     total += amount;
     if (category !== 'output') inputSide += quantity;
+    if (!ctx.withItems) continue;
     items.push({
       category,
       iteration: options.iteration,
@@ -290,6 +298,7 @@ export function priceTokens(
     without_cache: withoutCache,
     savings: withoutCache - total,
     breakdown,
+    models: basis.models,
     items,
     confirmed: basis.confirmed,
     notes: perRequest.length > 0 ? [...perRequest, ...basis.notes] : [...basis.notes],

@@ -22,9 +22,10 @@ export interface RequestCosts {
   iterations: Cost[];
 }
 
-function contextFor(r: PricedRequest, table: PriceTable): PricingContext {
+function contextFor(r: PricedRequest, table: PriceTable, withItems: boolean): PricingContext {
   return {
     table,
+    withItems,
     day: utcDay(r.timestamp),
     batch: isBatch(r.usage.service_tier, r.batch),
     speed: r.usage.speed,
@@ -43,8 +44,8 @@ function contextFor(r: PricedRequest, table: PriceTable): PricingContext {
  * (https://platform.claude.com/docs/en/build-with-claude/refusals-and-fallback).
  * Server-tool fees come from the top-level `server_tool_use` and are added once to each.
  */
-export function requestCosts(r: PricedRequest, table: PriceTable): RequestCosts {
-  const ctx = contextFor(r, table);
+export function requestCosts(r: PricedRequest, table: PriceTable, withItems = false): RequestCosts {
+  const ctx = contextFor(r, table, withItems);
   const tools = serverToolCharges(r.usage.server_tool_use, table);
   const toolNotes =
     tools.unpriced.length > 0 ? [`server tools not priced: ${tools.unpriced.join(', ')}`] : [];
@@ -70,11 +71,12 @@ export function requestCosts(r: PricedRequest, table: PriceTable): RequestCosts 
  * Prices an analysed request in place (results are fresh objects owned by the pipeline, like their
  * numbering). `top_level_cost` is set only when iterations make the top level differ from the bill.
  */
-export function priceRequest(r: RequestResult, table: PriceTable): void {
+export function priceRequest(r: RequestResult, table: PriceTable, withItems = false): void {
   if (!r.usage) return;
   const costs = requestCosts(
     { model: r.model, timestamp: r.timestamp, batch: r.batch, usage: r.usage, iterations: r.iterations },
     table,
+    withItems,
   );
   // The response did not finish: its usage is what was known when it stopped, and the docs do not say
   // how an interrupted response is billed.

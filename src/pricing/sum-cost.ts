@@ -34,6 +34,7 @@ export function sumCosts(costs: Cost[], keepItems = true): Cost {
     without_cache: without,
     savings: without - total,
     breakdown,
+    models: unique(costs.flatMap((c) => c.models)),
     items: keepItems ? costs.flatMap((c) => c.items) : [],
     confirmed: costs.every((c) => c.confirmed),
     notes,

@@ -31,7 +31,7 @@ export function analyze(
   };
   const { result } = analyzeRecord(record, 1);
   if (!result) throw new Error('usage did not validate');
-  priceRequest(result, prices);
+  priceRequest(result, prices, true);
   return result;
 }
 
