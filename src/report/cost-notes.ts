@@ -11,7 +11,7 @@ export function costFootnotes(totals: Totals): string[] {
   }
   if (unpriced.length > 0) {
     lines.push(
-      `? no price for ${unpriced.join(', ')}: add one with --pricing FILE (usage-inspect pricing --help)`,
+      `? cost unknown for ${unpriced.join(', ')} (the warnings say why); --pricing FILE adds prices (usage-inspect pricing --help)`,
     );
   }
   return lines;

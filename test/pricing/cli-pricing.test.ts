@@ -65,7 +65,9 @@ describe('cost in inspect output', () => {
     const table = await runCli(['inspect', 'fixtures/pricing-unknown-model.json']);
     expect(table.stdout).not.toContain('$0');
     expect(table.stdout).toMatch(/│ +\? │/);
-    expect(table.stdout).toContain('? no price for claude-opus-9: add one with --pricing FILE');
+    expect(table.stdout).toContain(
+      '? cost unknown for claude-opus-9 (the warnings say why); --pricing FILE adds prices',
+    );
   });
 
   it('shows Cost and Saved columns, keeps Cost in the compact layout, and marks unconfirmed prices', async () => {
