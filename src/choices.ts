@@ -18,6 +18,9 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export const PRICING_FORMATS = ['table', 'json'] as const;
 export type PricingFormat = (typeof PRICING_FORMATS)[number];
+/** `check` prints the verdict as text, or the same JSON and Markdown as inspect. */
+export const CHECK_FORMATS = ['text', 'json', 'markdown'] as const;
+export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 export const GROUP_BY = ['none', 'model', 'file', 'session', 'day'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];

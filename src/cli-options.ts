@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ConnectionOptions } from './api/client.js';
+import { addCheckOptions, normalizeCheckFlags, type RawCheckFlags } from './checks/cli-flags.js';
 import {
   CACHE_TARGETS,
   CACHE_TTLS,
@@ -93,9 +94,9 @@ export function addPricingOption(cmd: Command): Command {
     .addHelpText('after', PRICING_FILE_HELP);
 }
 
-/** Output flags of every command that prints a usage report (inspect, send, replay). */
+/** Output flags of every command that prints a usage report (inspect, send, replay), with the assertions. */
 export function addReportOptions(cmd: Command): Command {
-  return addPricingOption(cmd)
+  addPricingOption(cmd)
     .addOption(
       new Option('-f, --format <format>', 'output format')
         .argParser(oneOf(OUTPUT_FORMATS, '--format'))
@@ -104,9 +105,10 @@ export function addReportOptions(cmd: Command): Command {
     .option('--explain', "show how each request's cost is computed (to stderr with json, ndjson and csv)")
     .option('--color', 'force colour on')
     .option('--no-color', 'turn colour off');
+  return addCheckOptions(cmd);
 }
 
-export interface RawReportFlags {
+export interface RawReportFlags extends RawCheckFlags {
   format: string;
   color?: boolean;
   pricing?: string[];
@@ -126,6 +128,7 @@ export function reportOptions(raw: RawReportFlags, argv: readonly string[]): Rep
     color: colorChoice(raw, argv),
     pricingFiles: raw.pricing ?? [],
     explain: raw.explain === true,
+    ...normalizeCheckFlags(raw),
   };
 }
 

@@ -1,5 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { addCheckOptions, normalizeCheckFlags } from './checks/cli-flags.js';
 import {
+  CHECK_FORMATS,
+  type CheckFormat,
   DEFAULT_TOP,
   GROUP_BY,
   type GroupBy,
@@ -31,12 +34,15 @@ import type { CliIO } from './io.js';
 import { packageVersion } from './version.js';
 
 /** Raw flags as commander gives them, before normalisation. */
-interface RawInspectFlags extends RawReportFlags {
+interface RawInputFlags {
   inputFormat: string;
   strict?: boolean;
+  workers: string;
+}
+
+interface RawInspectFlags extends RawInputFlags, RawReportFlags {
   top: string;
   groupBy: string;
-  workers: string;
 }
 
 /** `--workers N` or `--workers auto`. */
@@ -51,6 +57,32 @@ function parseTop(value: string): string {
   if (value !== 'all' && !/^\d+$/.test(value))
     throw new InvalidArgumentError('--top takes a whole number or "all"');
   return value;
+}
+
+/** Flags of the commands that read inputs (inspect, check): input format, strictness, threads. */
+function addInputOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--input-format <format>', 'force the input format instead of detecting it')
+        .choices(INPUT_FORMATS)
+        .default('auto'),
+    )
+    .option('--strict', 'stop at the first input error')
+    .option(
+      '--workers <n>',
+      'threads that decode many files at once (auto: by cores and input size; 0: none)',
+      parseWorkers,
+      'auto',
+    );
+}
+
+function inputOptions(files: string[], flags: RawInputFlags) {
+  return {
+    files,
+    inputFormat: flags.inputFormat as InputFormat,
+    strict: flags.strict === true,
+    workers: flags.workers === 'auto' ? ('auto' as const) : Number(flags.workers),
+  };
 }
 
 export interface ProgramResult {
@@ -81,19 +113,8 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
     .argument(
       '[files...]',
       'Message JSON, JSONL, SSE streams, batch results, Claude Code transcripts or recordings; - for stdin',
-    )
-    .addOption(
-      new Option('--input-format <format>', 'force the input format instead of detecting it')
-        .choices(INPUT_FORMATS)
-        .default('auto'),
-    )
-    .option('--strict', 'stop at the first input error')
-    .option(
-      '--workers <n>',
-      'threads that decode many files at once (auto: by cores and input size; 0: none)',
-      parseWorkers,
-      'auto',
-    )
+    );
+  addInputOptions(inspect)
     .option(
       '--top <n>',
       'list only the N most expensive requests in the table (all: every one)',
@@ -110,13 +131,37 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
     const { inspectCommand } = await import('./commands/inspect.js');
     result.exitCode = await inspectCommand(
       {
-        files,
-        inputFormat: flags.inputFormat as InputFormat,
-        strict: flags.strict === true,
+        ...inputOptions(files, flags),
         top: flags.top === 'all' ? null : Number(flags.top),
         groupBy: flags.groupBy as GroupBy,
-        workers: flags.workers === 'auto' ? 'auto' : Number(flags.workers),
         ...reportOptions(flags, argv),
+      },
+      io,
+    );
+  });
+
+  const check = program
+    .command('check')
+    .description('read inputs like inspect and print only the assertions and their verdict (exit 0, 1 or 2)')
+    .argument('[files...]', 'the same inputs as inspect; - for stdin');
+  addInputOptions(check)
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .argParser(oneOf(CHECK_FORMATS, '--format'))
+        .default('text'),
+    )
+    .option('--color', 'force colour on')
+    .option('--no-color', 'turn colour off');
+  addPricingOption(check);
+  addCheckOptions(check).action(async (files: string[], flags: RawInputFlags & RawReportFlags) => {
+    const { checkCommand } = await import('./commands/check.js');
+    result.exitCode = await checkCommand(
+      {
+        ...inputOptions(files, flags),
+        format: flags.format as CheckFormat,
+        color: colorChoice(flags, argv),
+        pricingFiles: flags.pricing ?? [],
+        ...normalizeCheckFlags(flags),
       },
       io,
     );

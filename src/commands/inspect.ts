@@ -1,27 +1,29 @@
-import type { OutputFormat } from '../choices.js';
+import type { CheckOptions } from '../checks/check-options.js';
+import { CiCollector } from '../checks/ci-collector.js';
+import type { CiOptions } from '../checks/cli-flags.js';
+import type { GroupBy, InputFormat, OutputFormat } from '../choices.js';
 import type { Report } from '../core/types.js';
-import type { InputFormat } from '../decode/decode-file.js';
-import { CliError, ExitCode, type ExitCodeValue } from '../errors.js';
-import { type CliIO, terminalWidth } from '../io.js';
-import { type GroupBy, type Keep, ReportCollector } from '../pipeline/collect.js';
+import { CliError, type ExitCodeValue } from '../errors.js';
+import type { CliIO } from '../io.js';
+import { type Keep, ReportCollector } from '../pipeline/collect.js';
 import { streamRequests } from '../pipeline/request-stream.js';
 import { loadPricing } from '../pricing/load-pricing.js';
 import { builtInPrices } from '../pricing/price-data.js';
-import { resolveColorLevel } from '../report/color.js';
-import { CSV_HEADER, csvRow, renderCsv } from '../report/csv.js';
-import { EXPLAIN_HEADING, explainAfter, explainRequest } from '../report/explain.js';
-import { formatProblem } from '../report/format.js';
-import { ndjsonRequestLine, ndjsonTrailer, renderJson, renderNdjson } from '../report/json.js';
-import { renderMarkdown } from '../report/markdown.js';
+import { CSV_HEADER, csvRow } from '../report/csv.js';
+import { EXPLAIN_HEADING, explainRequest } from '../report/explain.js';
+import { ndjsonRequestLine } from '../report/json.js';
 import { resolveInputs } from '../sources/inputs.js';
+import { finishReport } from './finish-report.js';
 import { ProgressMeter } from './progress-meter.js';
+
+export { reportExitCode } from '../checks/verdict.js';
 
 export { DEFAULT_TOP, OUTPUT_FORMATS, type OutputFormat } from '../choices.js';
 
 /** Bytes of streamed output gathered before each write. */
 const OUT_BLOCK = 64 * 1024;
 
-export interface InspectOptions {
+export interface InspectOptions extends CiOptions {
   files: string[];
   inputFormat: InputFormat;
   format: OutputFormat;
@@ -38,39 +40,6 @@ export interface InspectOptions {
   explain: boolean;
 }
 
-export async function renderReport(
-  report: Report,
-  options: Pick<InspectOptions, 'format' | 'color'> & { explain?: boolean },
-  io: CliIO,
-): Promise<string> {
-  switch (options.format) {
-    case 'json':
-      return renderJson(report, { costItems: options.explain === true });
-    case 'ndjson':
-      return renderNdjson(report, { costItems: options.explain === true });
-    case 'csv':
-      return renderCsv(report);
-    case 'markdown':
-      return renderMarkdown(report);
-    default: {
-      // The table code (cli-table3, chalk) loads only when a table is drawn: it costs start-up time.
-      const [{ renderTable }, { makeChalk }] = await Promise.all([
-        import('../report/table.js'),
-        import('../report/chalk.js'),
-      ]);
-      const level = resolveColorLevel(options.color, io.env, io.stdout.isTTY === true);
-      return renderTable(report, { width: terminalWidth(io), chalk: makeChalk(level) });
-    }
-  }
-}
-
-/** Exit status of a report: 2 when any input was unusable or nothing had usage. */
-export function reportExitCode(report: Report): ExitCodeValue {
-  if (report.problems.some((p) => p.severity === 'error')) return ExitCode.badInput;
-  if (report.totals.requests_with_usage === 0) return ExitCode.badInput;
-  return ExitCode.ok;
-}
-
 /** Writes to stdout, waiting for the pipe to drain so that a slow reader never makes output pile up. */
 export function writeOut(io: CliIO, text: string): Promise<void> | undefined {
   const stdout = io.stdout as CliIO['stdout'] & { once?: (ev: 'drain', fn: () => void) => void };
@@ -84,7 +53,26 @@ function keepFor(options: InspectOptions): Keep {
   return { top: options.top };
 }
 
-export async function inspectCommand(options: InspectOptions, io: CliIO): Promise<ExitCodeValue> {
+export interface CollectOptions {
+  files: string[];
+  inputFormat: InputFormat;
+  strict: boolean;
+  keep: Keep;
+  groupBy: GroupBy;
+  checks: CheckOptions;
+  workers: number | 'auto';
+  pricingFiles: string[];
+  /** Price each line for --explain, and explain each streamed request on stderr. */
+  explain: boolean;
+  /** Write each request to stdout as it is read (NDJSON and CSV). */
+  stream: 'ndjson' | 'csv' | null;
+}
+
+/**
+ * Reads the inputs (files, folders, or stdin when none are given) into a report in bounded memory:
+ * totals, cache breaks and assertions cover every request, the report lists those `keep` asks for.
+ */
+export async function collectReport(options: CollectOptions, io: CliIO): Promise<Report> {
   let files = options.files;
   if (files.length === 0) {
     if (io.stdin.isTTY)
@@ -94,9 +82,9 @@ export async function inspectCommand(options: InspectOptions, io: CliIO): Promis
   const pricing = await loadPricing(options.pricingFiles, builtInPrices());
   const { inputs, problems } = await resolveInputs(files, io.stdin);
   const progress = await ProgressMeter.create(io, inputs);
-  const collector = new ReportCollector(keepFor(options), options.groupBy);
-  const streamed = options.format === 'ndjson' || options.format === 'csv';
-  if (options.format === 'csv') io.stdout.write(CSV_HEADER);
+  const collector = new ReportCollector(options.keep, options.groupBy);
+  const ci = new CiCollector(options.checks);
+  if (options.stream === 'csv') io.stdout.write(CSV_HEADER);
 
   let pending = '';
   const stream = streamRequests(
@@ -112,17 +100,18 @@ export async function inspectCommand(options: InspectOptions, io: CliIO): Promis
     [...pricing.problems, ...problems],
   );
   const jsonOptions = { costItems: options.explain };
-  if (options.explain && streamed) io.stderr.write(EXPLAIN_HEADING);
+  if (options.explain && options.stream) io.stderr.write(EXPLAIN_HEADING);
   for await (const event of stream) {
     if ('problem' in event) {
       collector.addProblem(event.problem);
       continue;
     }
     collector.add(event.request);
+    ci.add(event.request);
     progress?.onRequest();
-    if (streamed) {
+    if (options.stream) {
       pending +=
-        options.format === 'ndjson' ? ndjsonRequestLine(event.request, jsonOptions) : csvRow(event.request);
+        options.stream === 'ndjson' ? ndjsonRequestLine(event.request, jsonOptions) : csvRow(event.request);
       if (options.explain) io.stderr.write(explainRequest(event.request));
       // Lines go out in blocks: one write per line costs more than producing the line.
       if (pending.length >= OUT_BLOCK) {
@@ -143,13 +132,11 @@ export async function inspectCommand(options: InspectOptions, io: CliIO): Promis
       message: 'no usage found',
     });
   }
-  if (options.format === 'ndjson') io.stdout.write(ndjsonTrailer(report));
-  else if (!streamed && (report.totals.requests > 0 || options.format !== 'table'))
-    io.stdout.write(await renderReport(report, options, io));
-  if (options.explain && report.totals.requests > 0) {
-    const { text, toStderr } = explainAfter(report, options.format);
-    (toStderr ? io.stderr : io.stdout).write(text);
-  }
-  for (const p of report.problems) io.stderr.write(`${formatProblem(p)}\n`);
-  return reportExitCode(report);
+  return ci.complete(report);
+}
+
+export async function inspectCommand(options: InspectOptions, io: CliIO): Promise<ExitCodeValue> {
+  const stream = options.format === 'ndjson' || options.format === 'csv' ? options.format : null;
+  const report = await collectReport({ ...options, keep: keepFor(options), stream }, io);
+  return finishReport(report, { ...options, streamed: stream !== null }, io);
 }

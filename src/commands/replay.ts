@@ -31,6 +31,9 @@ export async function replayCommand(options: ReplayOptions, io: CliIO): Promise<
         color: options.color,
         pricingFiles: options.pricingFiles,
         explain: options.explain,
+        checks: options.checks,
+        junit: options.junit,
+        github: options.github,
       },
       io,
     );

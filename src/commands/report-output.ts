@@ -1,18 +1,17 @@
+import type { CiOptions } from '../checks/cli-flags.js';
 import type { OutputFormat } from '../choices.js';
 import type { Report } from '../core/types.js';
 import type { ExitCodeValue } from '../errors.js';
 import { type CliIO, terminalWidth } from '../io.js';
 import { resolveColorLevel } from '../report/color.js';
-import { explainAfter } from '../report/explain.js';
-import { formatProblem } from '../report/format.js';
 import type { TableOptions } from '../report/table.js';
-import { renderReport, reportExitCode } from './inspect.js';
+import { finishReport } from './finish-report.js';
 
 // The output stage of the commands that make a report from API calls (send, replay --send): the same
 // renderers and exit status as `inspect`, for a report gathered in memory rather than streamed.
 
-/** Flags that shape the report output, whichever command made the report. */
-export interface ReportOutputOptions {
+/** Flags that shape the report output, whichever command made the report, and its assertions. */
+export interface ReportOutputOptions extends CiOptions {
   format: OutputFormat;
   color: boolean | undefined;
   /** --pricing files, applied in order over the built-in prices. */
@@ -32,22 +31,27 @@ export async function tableOptions(
 }
 
 /**
- * Prints a finished report (stdout) and its problems (stderr) and returns its exit status.
- * `tableText` replaces the rendered table when the caller has already printed part of it live.
+ * Prints a finished report of calls made in this run (stdout), its cache breaks, checks and verdict,
+ * and its problems (stderr), and returns its exit status. `tableText` replaces the rendered table when
+ * the caller has already printed it live; `failedExit` is the exit code of a run that stopped on an
+ * API error or an interrupt, which the verdict then states.
  */
 export async function writeReport(
   report: Report,
   options: ReportOutputOptions,
   io: CliIO,
   tableText?: string,
+  failedExit?: ExitCodeValue,
 ): Promise<ExitCodeValue> {
-  if (options.format === 'table' && tableText !== undefined) io.stdout.write(tableText);
-  else if (options.format !== 'table' || report.requests.length > 0)
-    io.stdout.write(await renderReport(report, options, io));
-  if (options.explain && report.requests.length > 0) {
-    const { text, toStderr } = explainAfter(report, options.format);
-    (toStderr ? io.stderr : io.stdout).write(text);
-  }
-  for (const p of report.problems) io.stderr.write(`${formatProblem(p)}\n`);
-  return reportExitCode(report);
+  return finishReport(
+    report,
+    {
+      ...options,
+      // The calls of one run are a sequence whatever kind their responses decode as.
+      ordered: true,
+      ...(options.format === 'table' && tableText !== undefined ? { tableText } : {}),
+      ...(failedExit === undefined ? {} : { failedExit }),
+    },
+    io,
+  );
 }

@@ -105,7 +105,8 @@ export async function runCalls(
 
   problems.push(...pricingProblems(requests));
   const report: Report = { requests, totals: computeTotals(requests), problems };
-  const code = await writeReport(report, options, io, live?.finish(report));
+  const failedExit = stop.signal.aborted ? ExitCode.interrupted : failure ? ExitCode.apiError : undefined;
+  const code = await writeReport(report, options, io, live?.finish(report), failedExit);
   if (stop.signal.aborted) {
     throw new CliError(
       `interrupted: ${requests.length} of ${plans.length} calls finished`,

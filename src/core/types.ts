@@ -224,6 +224,58 @@ export interface GroupTotals extends Totals {
   key: string;
 }
 
+/** Why a request read less from the cache than the one before it had cached (docs/ci.md). */
+export type BreakCause =
+  | 'tools_changed'
+  | 'system_changed'
+  | 'messages_changed'
+  | 'model_changed'
+  | 'ttl_expired_5m'
+  | 'ttl_expired_1h'
+  | 'below_minimum'
+  | 'likely_server_side'
+  | 'unknown';
+
+/** A request that read fewer tokens from the cache than the previous request had cached. */
+export interface CacheBreak {
+  /** `index` of the request that broke the cache, and of the request it is compared with. */
+  index: number;
+  previous_index: number;
+  source: SourceRef;
+  model: string | null;
+  previous_model: string | null;
+  /** The most likely cause first; every cause the evidence supports follows. */
+  cause: BreakCause;
+  causes: BreakCause[];
+  /** One line naming what changed, e.g. `system[1].text changed`. */
+  detail: string;
+  /** What the previous request had cached: its cache reads + cache writes. */
+  previous_cached_tokens: number;
+  read_tokens: number;
+  /** previous_cached_tokens − read_tokens. */
+  lost_tokens: number;
+  /** Tokens written to the cache again: the lost tokens, at most this request's own cache writes. */
+  rewritten_tokens: number;
+  /** Seconds between the two requests' timestamps; null when either has none. */
+  gap_seconds: number | null;
+  /** TTL of the cache entry the previous request left (`mixed` = both); null when unknown. */
+  ttl: '5m' | '1h' | 'mixed' | null;
+  /** What writing the lost tokens again cost, when the request's cost is known. */
+  rewrite_cost_usd: number | null;
+}
+
+/** The result of one CI assertion (`--min-hit-rate`, `--max-cost`, …). */
+export interface CheckResult {
+  /** The flag without its dashes: `min-hit-rate`, `max-total-cost`, `no-cache-breaks`, … */
+  name: string;
+  passed: boolean;
+  /** The measured value; null when there was nothing to measure. */
+  actual: number | null;
+  /** The limit given on the command line. */
+  expected: number;
+  message: string;
+}
+
 export interface Report {
   requests: RequestResult[];
   totals: Totals;
@@ -232,4 +284,8 @@ export interface Report {
   omitted_requests?: number;
   group_by?: string;
   groups?: GroupTotals[];
+  /** Cache breaks across the sequence, when diagnosed (src/diagnose). */
+  breaks?: CacheBreak[];
+  /** Assertion results, when any were asked for (src/checks). */
+  checks?: CheckResult[];
 }

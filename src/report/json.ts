@@ -1,4 +1,6 @@
 import type {
+  CacheBreak,
+  CheckResult,
   GroupTotals,
   Iteration,
   Problem,
@@ -98,6 +100,30 @@ export function groupJson(g: GroupTotals) {
   return { key: g.key, ...totalsJson(g) };
 }
 
+export function breakJson(b: CacheBreak) {
+  return {
+    index: b.index,
+    previous_index: b.previous_index,
+    source: { ...b.source },
+    model: b.model,
+    previous_model: b.previous_model,
+    cause: b.cause,
+    causes: [...b.causes],
+    detail: b.detail,
+    previous_cached_tokens: b.previous_cached_tokens,
+    read_tokens: b.read_tokens,
+    lost_tokens: b.lost_tokens,
+    rewritten_tokens: b.rewritten_tokens,
+    gap_seconds: b.gap_seconds,
+    ttl: b.ttl,
+    rewrite_cost_usd: b.rewrite_cost_usd,
+  };
+}
+
+export function checkJson(c: CheckResult) {
+  return { name: c.name, passed: c.passed, actual: c.actual, expected: c.expected, message: c.message };
+}
+
 export function reportJson(report: Report, o: JsonOptions = {}) {
   return {
     schema_version: SCHEMA_VERSION,
@@ -105,6 +131,8 @@ export function reportJson(report: Report, o: JsonOptions = {}) {
     totals: totalsJson(report.totals),
     ...(report.groups ? { group_by: report.group_by, groups: report.groups.map(groupJson) } : {}),
     problems: report.problems.map(problemJson),
+    breaks: (report.breaks ?? []).map(breakJson),
+    checks: (report.checks ?? []).map(checkJson),
   };
 }
 
@@ -117,7 +145,7 @@ export function ndjsonRequestLine(r: RequestResult, o: JsonOptions = {}): string
   return `${JSON.stringify({ schema_version: SCHEMA_VERSION, type: 'request', ...requestJson(r, o) })}\n`;
 }
 
-/** The NDJSON lines after the last request: totals, groups, then problems. */
+/** The NDJSON lines after the last request: totals, groups, then problems, cache breaks and checks. */
 export function ndjsonTrailer(report: Report): string {
   const line = (type: string, body: object) =>
     JSON.stringify({ schema_version: SCHEMA_VERSION, type, ...body });
@@ -125,10 +153,12 @@ export function ndjsonTrailer(report: Report): string {
   for (const g of report.groups ?? [])
     lines.push(line('group', { group_by: report.group_by, ...groupJson(g) }));
   for (const p of report.problems) lines.push(line('problem', problemJson(p)));
+  for (const b of report.breaks ?? []) lines.push(line('break', breakJson(b)));
+  for (const c of report.checks ?? []) lines.push(line('check', checkJson(c)));
   return `${lines.join('\n')}\n`;
 }
 
-/** One JSON object per line: each request, then a totals line, groups, then each problem. */
+/** One JSON object per line: each request, then the trailer (totals, groups, problems, breaks, checks). */
 export function renderNdjson(report: Report, o: JsonOptions = {}): string {
   return report.requests.map((r) => ndjsonRequestLine(r, o)).join('') + ndjsonTrailer(report);
 }

@@ -1,10 +1,14 @@
 import type { Report } from '../core/types.js';
 import { COLUMNS, GROUP_COLUMNS, groupRow, iterationRow, requestRows, totalRow } from './columns.js';
 import { costFootnotes } from './cost-notes.js';
-import { formatProblem, omittedNote } from './format.js';
+import { formatInt, formatProblem, omittedNote } from './format.js';
+import { breaksMarkdown, checksMarkdown, escapeCell } from './markdown-sections.js';
 
-function escapeCell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+export interface MarkdownOptions {
+  /** The verdict line (src/checks/verdict.ts), shown as the heading when checks ran. */
+  verdict?: string | null;
+  /** Show at most this many request rows (the GitHub step summary has a size limit). */
+  maxRequestRows?: number;
 }
 
 function mdTable(rows: ReturnType<typeof requestRows>, columns = COLUMNS): string {
@@ -17,20 +21,31 @@ function mdTable(rows: ReturnType<typeof requestRows>, columns = COLUMNS): strin
   return [head, rule, ...body].join('\n');
 }
 
-/** A Markdown summary: the same tables as the terminal, then the problems. */
-export function renderMarkdown(report: Report): string {
-  const parts = [
-    '## Requests',
-    '',
-    mdTable([...report.requests.flatMap(requestRows), totalRow(report.totals)]),
-  ];
+/**
+ * A Markdown summary: the verdict and checks first, then cache breaks, the same tables as the terminal,
+ * and the problems. The GitHub step summary is this text.
+ */
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const parts: string[] = [];
+  if (options.verdict)
+    parts.push(`## ${options.verdict.startsWith('PASS') ? '✅' : '❌'} ${escapeCell(options.verdict)}`, '');
+  if (report.checks && report.checks.length > 0)
+    parts.push('## Checks', '', checksMarkdown(report.checks), '');
+  if (report.breaks && report.breaks.length > 0)
+    parts.push('## Cache breaks', '', breaksMarkdown(report.breaks), '');
+  const shown = report.requests.slice(0, options.maxRequestRows ?? report.requests.length);
+  parts.push('## Requests', '', mdTable([...shown.flatMap(requestRows), totalRow(report.totals)]));
   const omitted = omittedNote(report);
   if (omitted) parts.push('', omitted);
+  const cut = report.requests.length - shown.length;
+  if (cut > 0) {
+    parts.push('', `${formatInt(cut)} more listed requests left out to fit; the totals cover all of them.`);
+  }
   if (report.groups && report.groups.length > 0) {
     const rows = [...report.groups.map(groupRow), totalRow(report.totals)];
     parts.push('', `## By ${report.group_by}`, '', mdTable(rows, GROUP_COLUMNS));
   }
-  const withIterations = report.requests.filter((r) => r.iterations.length > 0);
+  const withIterations = shown.filter((r) => r.iterations.length > 0);
   if (withIterations.length > 0) {
     parts.push(
       '',

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { CacheStatus, Report } from '../core/types.js';
+import { renderCiText } from './ci-text.js';
 import {
   COLUMNS,
   type Column,
@@ -142,5 +143,6 @@ export function renderTable(report: Report, options: TableOptions): string {
     );
   }
   for (const line of costFootnotes(report.totals)) parts.push(options.chalk.dim(line));
+  parts.push(...renderCiText(report, options.chalk));
   return `${parts.join('\n')}\n`;
 }

@@ -33,6 +33,9 @@ export function spawnCli(args: string[], options: CliOptions = {}) {
     NO_COLOR: '1',
     COLUMNS: '160',
     FORCE_COLOR: undefined,
+    // A test run inside GitHub Actions must not switch on annotations and the step summary.
+    GITHUB_ACTIONS: undefined,
+    GITHUB_STEP_SUMMARY: undefined,
   };
   for (const k of Object.keys(env)) if (k.startsWith('ANTHROPIC_')) delete env[k];
   for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v;
