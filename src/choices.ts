@@ -35,3 +35,15 @@ export type CacheTarget = (typeof CACHE_TARGETS)[number];
 /** The TTLs a cache_control breakpoint takes: https://platform.claude.com/docs/en/build-with-claude/prompt-caching */
 export const CACHE_TTLS = ['5m', '1h'] as const;
 export type CacheTtl = (typeof CACHE_TTLS)[number];
+
+/**
+ * The port `proxy` listens on when --port is not given (README "proxy"): a fixed one, so that an
+ * application's ANTHROPIC_BASE_URL can stay the same from one run to the next.
+ */
+export const DEFAULT_PROXY_PORT = 7575;
+
+/**
+ * The public Anthropic API: the SDK's own default base URL, used by send/replay/count when neither
+ * --base-url nor ANTHROPIC_BASE_URL is set, and where `proxy` forwards to without --upstream.
+ */
+export const DEFAULT_API_URL = 'https://api.anthropic.com';

@@ -3,6 +3,8 @@ import { addCheckOptions, normalizeCheckFlags } from './checks/cli-flags.js';
 import {
   CHECK_FORMATS,
   type CheckFormat,
+  DEFAULT_API_URL,
+  DEFAULT_PROXY_PORT,
   DEFAULT_TOP,
   GROUP_BY,
   type GroupBy,
@@ -83,6 +85,13 @@ function inputOptions(files: string[], flags: RawInputFlags) {
     strict: flags.strict === true,
     workers: flags.workers === 'auto' ? ('auto' as const) : Number(flags.workers),
   };
+}
+
+/** `--port N`, 0 to 65535 (0: any free port). */
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError('--port takes a whole number from 0 to 65535 (0: any free port)');
+  return Number(value);
 }
 
 export interface ProgramResult {
@@ -251,6 +260,42 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
       io,
     );
   });
+
+  const proxy = program
+    .command('proxy')
+    .description(
+      "forward an application's API calls to Anthropic unchanged and report each call's usage and cache behaviour as it finishes",
+    )
+    .option('--port <n>', 'port to listen on (0: any free port)', parsePort, DEFAULT_PROXY_PORT)
+    .option(
+      '--host <address>',
+      'address to listen on; any but loopback lets other machines connect',
+      '127.0.0.1',
+    )
+    .option(
+      '--upstream <url>',
+      'where requests are forwarded (ANTHROPIC_BASE_URL is not read)',
+      DEFAULT_API_URL,
+    )
+    .option(
+      '--record <file>',
+      'append one JSON line per Messages call to this file (created with mode 0600)',
+    );
+  addReportOptions(proxy).action(
+    async (flags: RawReportFlags & { port: number; host: string; upstream: string; record?: string }) => {
+      const { proxyCommand } = await import('./commands/proxy.js');
+      result.exitCode = await proxyCommand(
+        {
+          host: flags.host,
+          port: flags.port,
+          upstream: flags.upstream,
+          record: flags.record ?? null,
+          ...reportOptions(flags, argv),
+        },
+        io,
+      );
+    },
+  );
 
   return program;
 }

@@ -9,6 +9,8 @@ export interface CliIO {
    * called. A second Ctrl-C exits as usual. Absent where there is no terminal to interrupt (tests).
    */
   onInterrupt?(handler: () => void): () => void;
+  /** Calls `handler` on SIGTERM instead of exiting, until the returned function is called (the proxy). */
+  onTerminate?(handler: () => void): () => void;
 }
 
 export function processIO(): CliIO {
@@ -20,6 +22,10 @@ export function processIO(): CliIO {
     onInterrupt(handler) {
       process.once('SIGINT', handler);
       return () => process.off('SIGINT', handler);
+    },
+    onTerminate(handler) {
+      process.once('SIGTERM', handler);
+      return () => process.off('SIGTERM', handler);
     },
   };
 }

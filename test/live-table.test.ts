@@ -51,3 +51,24 @@ test('a run with no finished call prints nothing', () => {
   const live = new LiveTable({ width: 160, chalk }, hints);
   expect(live.finish({ requests: [], totals: computeTotals([]), problems: [] })).toBe('');
 });
+
+test('a run of unknown length sizes rows for one call and draws the totals in a table of their own', () => {
+  const open = { calls: null, models: ['claude-sonnet-5-5'], labels: ['proxy:99999'] };
+  const live = new LiveTable({ width: 160, chalk }, open);
+  const big = { input_tokens: 5, cache_read_input_tokens: 900_000, output_tokens: 1 };
+  const rows = Array.from({ length: 12 }, (_, i) => result(i + 1, big));
+  const printed = rows.map((_, i) => live.update(rows.slice(0, i + 1)));
+  // Each update is the new row only; the # column has room for five digits.
+  expect(printed[1]).toMatch(/^│ {5}2 │[^\n]*\n$/);
+  const rest = live.finish({ requests: rows, totals: computeTotals(rows), problems: [] });
+  const [requests, totals] = rest.split('Totals\n') as [string, string];
+  expect(requests).toMatch(/^└[─┴]+┘\n$/);
+  // The sum is wider than one call's cells (1,000,000 at most), and shown whole.
+  expect(totals).toContain('10,800,000');
+  expect(totals).not.toContain('…');
+  const lines = printed
+    .join('')
+    .split('\n')
+    .filter((l) => /^[┌│├]/.test(l));
+  expect(new Set(lines.map((l) => l.length)).size).toBe(1);
+});

@@ -1,10 +1,8 @@
 import type { Anthropic, Middleware } from '@anthropic-ai/sdk';
+import { DEFAULT_API_URL } from '../choices.js';
 import { CliError } from '../errors.js';
 import { displayURL, type FailureContext, redact } from './failures.js';
 import { loadSdk, type SdkModule } from './sdk.js';
-
-/** The SDK's own default, used when neither --base-url nor ANTHROPIC_BASE_URL is set. */
-export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
 export type Credentials = { apiKey: string } | { authToken: string };
 
@@ -33,7 +31,7 @@ export function resolveCredentials(env: Record<string, string | undefined>): Cre
 }
 
 export function resolveBaseURL(flag: string | null, env: Record<string, string | undefined>): string {
-  const raw = flag ?? (env.ANTHROPIC_BASE_URL?.trim() || DEFAULT_BASE_URL);
+  const raw = flag ?? (env.ANTHROPIC_BASE_URL?.trim() || DEFAULT_API_URL);
   let url: URL;
   try {
     url = new URL(raw);

@@ -21,8 +21,8 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** The innermost `code` (ECONNREFUSED, ENOTFOUND, …) or message of a fetch failure. */
-function networkReason(err: unknown): string {
+/** The innermost `code` (ECONNREFUSED, ENOTFOUND, …) or message of a fetch or socket failure. */
+export function networkReason(err: unknown): string {
   let reason: string | null = null;
   let current: unknown = err;
   for (let depth = 0; current instanceof Error && depth < 6; depth++) {

@@ -2,7 +2,10 @@ import { RECORDING_VERSION } from '../decode/recording.js';
 
 /** Why a call failed, as kept in a recording and shown on stderr. */
 export interface CallError {
-  /** The API's `error.type`, or `connection_error`, `timeout`, `stream_cut` for failures on our side. */
+  /**
+   * The API's `error.type`, or one of ours (docs/recording-format.md): `connection_error`, `timeout`,
+   * `incomplete_stream`, and from the proxy `incomplete_response`, `invalid_response`, `http_NNN`.
+   */
   type: string;
   message: string;
   /** HTTP status; null for a stream `error` event or a failure before any response. */
@@ -20,8 +23,8 @@ export interface RecordingLine {
   sent_at: string;
   /** From the start of the call to its last byte, retries included. */
   duration_ms: number;
-  /** The Messages request body as sent. */
-  request: Record<string, unknown>;
+  /** The Messages request body as sent; null when it was not a JSON object (the proxy forwards any body). */
+  request: Record<string, unknown> | null;
   /** Beta names sent in the `anthropic-beta` header, when any. */
   betas?: string[];
   /** The final Message or the API's error body; null for streams and failures without a body. */

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { redact } from '../api/failures.js';
 import { CliError } from '../errors.js';
 import type { RecordingLine } from './line.js';
 
@@ -30,9 +31,10 @@ export class RecordingWriter {
     }
   }
 
-  append(line: RecordingLine): void {
+  /** `secrets` are blanked out wherever they occur in the line, whatever brought them there. */
+  append(line: RecordingLine, secrets: readonly string[] = []): void {
     if (this.fd === null) throw new Error('recording is closed');
-    const bytes = Buffer.from(`${JSON.stringify(line)}\n`, 'utf8');
+    const bytes = Buffer.from(`${redact(JSON.stringify(line), secrets)}\n`, 'utf8');
     try {
       for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done);
       fsyncSync(this.fd);

@@ -1,13 +1,13 @@
 import { computeTotals } from '../core/analyze.js';
 import type { Report, RequestResult } from '../core/types.js';
-import type { Column } from './columns.js';
+import { type Column, requestRows } from './columns.js';
 import { formatInt } from './format.js';
 import { layoutColumns, renderRequestsTable, renderTable, type TableOptions } from './table.js';
 
 /** What is known about a run before it starts, to size the columns. */
 export interface LiveTableHints {
-  /** How many calls the run will make. */
-  calls: number;
+  /** How many calls the run will make; null for a run of unknown length (the proxy). */
+  calls: number | null;
   /** Models the requests name (responses may add a date suffix). */
   models: string[];
   /** Row labels (the Source column). */
@@ -21,6 +21,8 @@ const DATE_SUFFIX = 9;
  * src/data/models.json), so the total row of a run stays within calls × 1M; wider cells are cut with `…`.
  */
 const MAX_TOKENS_PER_CALL = 1_000_000;
+/** The # column of a run of unknown length makes room for this many calls. */
+const OPEN_RUN_CALLS = 99_999;
 /** `100.0%`. */
 const RATE_WIDTH = 6;
 /** The longest status most rows show: `below_minimum (incomplete)`, `error: invalid_request_error`. */
@@ -33,12 +35,13 @@ const PADDING = 2;
 
 function widths(hints: LiveTableHints, statusWidth: number): (column: Column) => number {
   const longest = (values: string[]) => Math.max(0, ...values.map((v) => v.length));
-  const countWidth = formatInt(Math.max(1, hints.calls) * MAX_TOKENS_PER_CALL).length;
+  // A run of unknown length draws its total apart (TableOptions.totalsApart): its rows hold one call each.
+  const countWidth = formatInt(Math.max(1, hints.calls ?? 1) * MAX_TOKENS_PER_CALL).length;
   return (column) => {
     const header = column.header.length;
     switch (column.header) {
       case '#':
-        return Math.max(header, String(hints.calls).length) + PADDING;
+        return Math.max(header, String(hints.calls ?? OPEN_RUN_CALLS).length) + PADDING;
       case 'Source':
         return Math.max(header, longest(hints.labels)) + PADDING;
       case 'Model':
@@ -67,6 +70,8 @@ function tableWidth(columns: Column[], colWidths: (c: Column) => number): number
  */
 export class LiveTable {
   private printed: string[] = [];
+  /** Requests whose rows are printed. */
+  private shown = 0;
   private readonly options: TableOptions;
 
   constructor(base: TableOptions, hints: LiveTableHints) {
@@ -76,14 +81,23 @@ export class LiveTable {
     const over = tableWidth(layoutColumns(layout), colWidths) - base.width;
     // On a narrow terminal the status column gives up what it must, and no more.
     if (over > 0) colWidths = widths(hints, Math.max(NARROW_STATUS_WIDTH, STATUS_WIDTH - over));
-    this.options = { ...base, layout, colWidths };
+    this.options = { ...base, layout, colWidths, totalsApart: hints.calls === null };
   }
 
-  /** New lines to print now that `requests` have finished: the table so far, less its bottom border. */
-  update(requests: RequestResult[]): string {
-    const report: Report = { requests, totals: computeTotals(requests), problems: [] };
+  /**
+   * New lines to print now that `requests` have finished: the header the first time, then the rows of
+   * the requests not printed yet. Columns are fixed, so a row drawn alone is the very line it is in the
+   * whole table; drawing only the new rows keeps a long run (the proxy) from slowing down as it grows.
+   */
+  update(requests: readonly RequestResult[]): string {
+    const fresh = requests.slice(this.shown);
+    if (fresh.length === 0) return '';
+    this.shown = requests.length;
+    const report: Report = { requests: fresh, totals: computeTotals(fresh), problems: [] };
     const lines = renderRequestsTable(report, this.options, false).split('\n').slice(0, -1);
-    return this.take(lines);
+    const rows = this.printed.length === 0 ? lines : lines.slice(-fresh.flatMap(requestRows).length);
+    this.printed.push(...rows);
+    return `${rows.join('\n')}\n`;
   }
 
   /** The rest of the table for the finished run: total row, bottom border, iterations and notes. */

@@ -23,6 +23,11 @@ export interface TableOptions {
   layout?: 'full' | 'compact';
   /** Fixed column widths (padding included), so that rows printed one at a time line up. */
   colWidths?: (column: Column) => number;
+  /**
+   * The total goes in a table of its own under the Requests table, laid out for its own numbers (a run
+   * of unknown length, whose fixed columns are sized for one call).
+   */
+  totalsApart?: boolean;
 }
 
 function statusColor(chalk: ChalkInstance, status: CacheStatus | null): (s: string) => string {
@@ -112,14 +117,17 @@ export function renderRequestsTable(report: Report, options: TableOptions, withT
 
 export function renderTable(report: Report, options: TableOptions): string {
   const parts: string[] = [];
-  if (report.requests.length > 0) parts.push(renderRequestsTable(report, options));
+  const apart = options.totalsApart === true;
+  if (report.requests.length > 0) parts.push(renderRequestsTable(report, options, !apart));
   // The other tables are laid out on their own: a fixed layout is for the live Requests table.
   const own: TableOptions = { width: options.width, chalk: options.chalk };
   const omitted = omittedNote(report);
-  if (omitted) {
-    parts.push(options.chalk.dim(omitted));
-    if (report.requests.length === 0) parts.push(fitToWidth([totalRow(report.totals)], own, 'Totals'));
-  }
+  if (omitted) parts.push(options.chalk.dim(omitted));
+  if (omitted && report.requests.length === 0)
+    parts.push(fitToWidth([totalRow(report.totals)], own, 'Totals'));
+  // Kept in the compact layout too: the label says how many requests the total covers.
+  else if (apart && report.requests.length > 0)
+    parts.push(fitToWidth([totalRow(report.totals)], own, 'Totals', true));
   if (report.groups && report.groups.length > 0) {
     const groupRows = [...report.groups.map(groupRow), totalRow(report.totals)];
     parts.push(fitToWidth(groupRows, own, `By ${report.group_by}`, false, GROUP_COLUMNS));

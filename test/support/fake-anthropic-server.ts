@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { fixture } from './run-cli.js';
 
 // A local stand-in for the Messages API: a real HTTP server on 127.0.0.1 that speaks its wire format
@@ -34,6 +42,15 @@ export function fixtureJson(name: string): Record<string, unknown> {
   return JSON.parse(fixtureText(name)) as Record<string, unknown>;
 }
 
+/** A content coding the server applies to a body (the proxy must forward it as it is). */
+export type Encoding = 'gzip' | 'deflate' | 'br';
+
+const ENCODERS: Record<Encoding, (b: Buffer) => Buffer> = {
+  gzip: (b) => gzipSync(b),
+  deflate: (b) => deflateSync(b),
+  br: (b) => brotliCompressSync(b),
+};
+
 export type Answer =
   | {
       kind: 'json';
@@ -44,6 +61,7 @@ export type Answer =
       delayMs?: number;
       /** Answer only once this promise settles. */
       gate?: Promise<unknown>;
+      encoding?: Encoding;
     }
   | {
       kind: 'sse';
@@ -53,6 +71,10 @@ export type Answer =
       gate?: Promise<unknown>;
       /** After the events: end the body normally, or drop the connection. */
       cut?: 'end' | 'destroy';
+      /** Send the first `events`, then wait for `gate` before the rest (a model still generating). */
+      holdAfter?: { events: number; gate: Promise<unknown> };
+      /** The whole stream compressed, then written in a few pieces. */
+      encoding?: Encoding;
     };
 
 export function apiError(
@@ -80,7 +102,7 @@ export interface ReceivedRequest {
   body: Record<string, unknown>;
 }
 
-type Route = '/v1/messages' | '/v1/messages/count_tokens';
+type Route = '/v1/messages' | '/v1/messages/count_tokens' | '/v1/models' | '/v1/messages/batches';
 
 /** Words in every string under system, messages and tools: a stand-in tokenizer, exact for tests. */
 export function fakeTokenCount(body: Record<string, unknown>): number {
@@ -103,6 +125,10 @@ export function fakeTokenCount(body: Record<string, unknown>): number {
 
 export class FakeAnthropic {
   readonly requests: ReceivedRequest[] = [];
+  /** The bytes of every response body by its request-id header (encoded, when they were). */
+  readonly bodies = new Map<string, Buffer>();
+  /** Responses whose connection closed before they were complete (the client went away). */
+  closedEarly = 0;
   private readonly queues = new Map<Route, Answer[]>();
   private served = 0;
 
@@ -111,9 +137,12 @@ export class FakeAnthropic {
     readonly url: string,
   ) {}
 
-  static async start(): Promise<FakeAnthropic> {
+  /** Listens on `port`, or on any free one; over HTTPS with `tls`. */
+  static async start(
+    options: { port?: number; tls?: { key: Buffer; cert: Buffer } } = {},
+  ): Promise<FakeAnthropic> {
     let fake: FakeAnthropic | null = null;
-    const server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -125,10 +154,11 @@ export class FakeAnthropic {
           res,
         );
       });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    fake = new FakeAnthropic(server, `http://127.0.0.1:${port}`);
+    };
+    const server = options.tls ? createTlsServer(options.tls, handler) : createServer(handler);
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+    const address = server.address() as AddressInfo;
+    fake = new FakeAnthropic(server, `${options.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`);
     return fake;
   }
 
@@ -140,6 +170,8 @@ export class FakeAnthropic {
   /** Forgets requests, scripted answers and the request-id counter between tests. */
   reset(): void {
     this.requests.length = 0;
+    this.bodies.clear();
+    this.closedEarly = 0;
     this.queues.clear();
     this.served = 0;
   }
@@ -177,34 +209,64 @@ export class FakeAnthropic {
       body = { unparsable: raw };
     }
     this.requests.push({ method, path, headers, body });
-    if (method !== 'POST' || (path !== '/v1/messages' && path !== '/v1/messages/count_tokens')) {
+    const queued = this.queues.get(path as Route)?.shift();
+    if (!queued && (method !== 'POST' || (path !== '/v1/messages' && path !== '/v1/messages/count_tokens'))) {
       this.write(res, apiError(404, 'not_found_error', `no route ${method} ${path}`));
       return;
     }
-    const answer = this.queues.get(path)?.shift() ?? this.defaultAnswer(path, body);
+    const answer = queued ?? this.defaultAnswer(path as Route, body);
     if (answer.gate) await answer.gate;
     if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
     if (res.destroyed) return;
-    this.write(res, answer);
+    res.on('close', () => {
+      if (!res.writableFinished) this.closedEarly++;
+    });
+    void this.write(res, answer);
   }
 
-  private write(res: ServerResponse, answer: Answer): void {
+  private async write(res: ServerResponse, answer: Answer): Promise<void> {
     this.served++;
     // Error bodies repeat the request id of their header, as the API's do.
     const bodyId = answer.kind === 'json' ? (answer.body as { request_id?: unknown })?.request_id : undefined;
+    const requestId = typeof bodyId === 'string' ? bodyId : `req_fake_${this.served}`;
     const common = {
-      'request-id': typeof bodyId === 'string' ? bodyId : `req_fake_${this.served}`,
+      'request-id': requestId,
       'anthropic-ratelimit-requests-remaining': '49',
       'anthropic-organization-id': 'org-not-recorded',
       ...answer.headers,
     };
+    const encoded = answer.encoding ? { 'content-encoding': answer.encoding } : {};
     if (answer.kind === 'json') {
-      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...common });
-      res.end(JSON.stringify(answer.body));
+      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...encoded, ...common });
+      const body = Buffer.from(JSON.stringify(answer.body));
+      const bytes = answer.encoding ? ENCODERS[answer.encoding](body) : body;
+      this.bodies.set(requestId, bytes);
+      res.end(bytes);
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...common });
-    for (const event of answer.events) res.write(`${event}\n\n`);
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      ...encoded,
+      ...common,
+    });
+    const sent: Buffer[] = [];
+    const send = (bytes: Buffer) => {
+      sent.push(bytes);
+      res.write(bytes);
+    };
+    if (answer.encoding) {
+      const whole = ENCODERS[answer.encoding](Buffer.from(answer.events.map((e) => `${e}\n\n`).join('')));
+      // Pieces that cut the compressed data anywhere, as a network would.
+      for (let at = 0; at < whole.length; at += 37) send(whole.subarray(at, at + 37));
+    } else {
+      for (const [i, event] of answer.events.entries()) {
+        if (answer.holdAfter && i === answer.holdAfter.events) await answer.holdAfter.gate;
+        if (res.destroyed) break;
+        send(Buffer.from(`${event}\n\n`));
+      }
+    }
+    this.bodies.set(requestId, Buffer.concat(sent));
     // Dropping the connection waits a moment so that the events written so far reach the client.
     if (answer.cut === 'destroy') setTimeout(() => res.socket?.destroy(), 50);
     else res.end();
