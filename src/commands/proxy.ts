@@ -44,7 +44,8 @@ function plural(n: number, word: string): string {
 /**
  * Runs the proxy until Ctrl-C or SIGTERM: every request is forwarded to the upstream unchanged and its
  * response streamed back as it arrives; each Messages call adds a row as it finishes. Stopping cuts
- * the calls still in flight (they are reported as cut), prints the totals and exits 0.
+ * the calls still in flight (they are reported as cut) and prints the totals, the cache breaks and,
+ * when assertions were given, their verdict; it exits 0 unless one of them failed.
  */
 export async function proxyCommand(options: ProxyOptions, io: CliIO): Promise<ExitCodeValue> {
   const upstream = parseUpstream(options.upstream);

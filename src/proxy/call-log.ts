@@ -59,8 +59,8 @@ export class ProxyCallLog {
       notices.push(`#${index}: ${callErrorToCliError(call.line.error).message}`);
     }
     if (!analysed.result) return { result: null, notices };
+    // Priced before the break check: a break says what writing the lost tokens again cost.
     this.price(analysed.result);
-    // Priced first: a break says what writing the lost tokens again cost.
     const found = this.detector.add(analysed.result);
     if (found) {
       this.breaks.add(found);
