@@ -72,9 +72,11 @@ function addInputOptions(command: Command): Command {
     .option('--strict', 'stop at the first input error')
     .option(
       '--workers <n>',
-      'threads that decode many files at once (auto: by cores and input size; 0: none)',
+      'threads that decode many files at once (0: none, the default; auto: by cores and input size)',
       parseWorkers,
-      'auto',
+      // Off by default: with cost, checks and break diagnosis done per request in the main thread, handing
+      // requests over from workers cost more than it saved on 2 cores (bench/, 2026-11-22).
+      '0',
     );
 }
 
