@@ -178,7 +178,12 @@ export function addRunOptions(cmd: Command): Command {
         .argParser(duration('--delay'))
         .default(2000, '2s'),
     )
-    .option('--record <file>', 'append one JSON line per call to this file (created with mode 0600)');
+    .option('--record <file>', 'append one JSON line per call to this file (created with mode 0600)')
+    .option(
+      '--keep-going',
+      'go on after any failed call (default: after 429, 5xx, timeouts and dropped connections only)',
+    )
+    .addOption(new Option('--stop-on-error', 'stop at the first failed call').conflicts('keepGoing'));
 }
 
 /** Raw values of the request options, as commander gives them. */
@@ -207,13 +212,16 @@ export interface RawConnectionFlags {
 export interface RawRunFlags extends RawConnectionFlags, RawReportFlags {
   delay: number;
   record?: string;
+  keepGoing?: boolean;
+  stopOnError?: boolean;
 }
 
 export function runOptions(raw: RawRunFlags, argv: readonly string[]): RunCallsOptions {
   return {
     delayMs: raw.delay,
     record: raw.record ?? null,
-    connection: connectionOptions(raw),
+    keepGoing: raw.keepGoing ? 'always' : raw.stopOnError ? 'never' : 'transient',
+    connection: connectionOptions(raw, argv),
     ...reportOptions(raw, argv),
   };
 }
@@ -236,6 +244,11 @@ export function requestFlags(prompt: string[], raw: RawRequestFlags): RequestFla
   };
 }
 
-export function connectionOptions(raw: RawConnectionFlags): ConnectionOptions {
-  return { baseURL: raw.baseUrl ?? null, timeoutMs: raw.timeout ?? null, maxRetries: raw.maxRetries ?? null };
+export function connectionOptions(raw: RawConnectionFlags, argv: readonly string[]): ConnectionOptions {
+  return {
+    baseURL: raw.baseUrl ?? null,
+    timeoutMs: raw.timeout ?? null,
+    maxRetries: raw.maxRetries ?? null,
+    debug: argv.includes('--debug'),
+  };
 }

@@ -231,7 +231,7 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
       result.exitCode = await countCommand(
         {
           request: requestFlags(prompt, flags),
-          connection: connectionOptions(flags),
+          connection: connectionOptions(flags, argv),
           format: flags.format as 'table' | 'json',
           color: colorChoice(flags, argv),
         },

@@ -8,6 +8,8 @@ export const ExitCode = {
   apiError: 3,
   internal: 70,
   interrupted: 130,
+  /** 128 + 15, the status of a process ended by SIGTERM. */
+  terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

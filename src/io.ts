@@ -9,9 +9,12 @@ export interface CliIO {
    * called. A second Ctrl-C exits as usual. Absent where there is no terminal to interrupt (tests).
    */
   onInterrupt?(handler: () => void): () => void;
-  /** Calls `handler` on SIGTERM instead of exiting, until the returned function is called (the proxy). */
+  /** Calls `handler` on SIGTERM instead of exiting, until the returned function is called (proxy, send, replay --send). */
   onTerminate?(handler: () => void): () => void;
 }
+
+/** The signals that stop a run of API calls gracefully (README "Exit codes": 130 and 143). */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 export function processIO(): CliIO {
   return {

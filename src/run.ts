@@ -3,12 +3,22 @@ import { translateSdkError } from './api/failures.js';
 import { createProgram, type ProgramResult } from './cli.js';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
 import type { CliIO } from './io.js';
+import { printable } from './report/format.js';
+import { redactingWriter, secretsFromEnv } from './secrets.js';
 
 /**
  * The one error boundary: runs the program and maps every outcome to an exit code.
  * User errors print one line; anything unexpected prints one line too, with a stack only under --debug.
+ * Whatever is printed, by us, the SDK or a stack trace, passes through a filter that blanks out the
+ * credentials in the environment.
  */
-export async function run(argv: readonly string[], io: CliIO): Promise<ExitCodeValue> {
+export async function run(argv: readonly string[], rawIO: CliIO): Promise<ExitCodeValue> {
+  const secrets = secretsFromEnv(rawIO.env);
+  const io: CliIO = {
+    ...rawIO,
+    stdout: redactingWriter(rawIO.stdout, secrets),
+    stderr: redactingWriter(rawIO.stderr, secrets),
+  };
   const result: ProgramResult = { exitCode: null };
   const program = createProgram(io, argv, result);
   try {
@@ -20,16 +30,18 @@ export async function run(argv: readonly string[], io: CliIO): Promise<ExitCodeV
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
     }
     const known = err instanceof CliError ? err : translateSdkError(err);
+    // Messages may quote inputs or servers, so they are made safe for a terminal.
     if (known) {
-      io.stderr.write(`usage-inspect: ${known.message}\n`);
+      io.stderr.write(`usage-inspect: ${printable(known.message)}\n`);
       return known.exitCode;
     }
     const debug = argv.includes('--debug');
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(
-      `usage-inspect: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`,
+      `usage-inspect: internal error: ${printable(message)}${debug ? '' : ' (run with --debug for details)'}\n`,
     );
-    if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    if (debug && err instanceof Error && err.stack)
+      io.stderr.write(`${err.stack.split('\n').map(printable).join('\n')}\n`);
     return ExitCode.internal;
   }
 }

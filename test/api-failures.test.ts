@@ -1,13 +1,8 @@
 import { beforeAll, expect, test } from 'vitest';
-import {
-  callErrorFrom,
-  callErrorToCliError,
-  displayURL,
-  redact,
-  translateSdkError,
-} from '../src/api/failures.js';
+import { callErrorFrom, callErrorToCliError, displayURL, translateSdkError } from '../src/api/failures.js';
 import { loadSdk, type SdkModule } from '../src/api/sdk.js';
 import { CliError } from '../src/errors.js';
+import { redact } from '../src/secrets.js';
 
 let sdk: SdkModule;
 beforeAll(async () => {

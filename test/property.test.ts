@@ -138,10 +138,9 @@ describe('properties', () => {
         const fast = await decodeText(text, 'auto', 'f', true);
         const full = await decodeText(text, 'auto', 'f', false);
         expect(fast.records).toEqual(full.records);
-        // Data cut short is not an object in outline, so both paths parse and report it; only `{not json}`,
-        // an object in outline, goes unreported on the fast path (README: "Large inputs").
-        const skippedOnFastPath = (p: { message: string }) => /Expected property name/.test(p.message);
-        expect(fast.problems).toEqual(full.problems.filter((p) => !skippedOnFastPath(p)));
+        // Data cut short does not end in `}` and `{not json}` does not start as the API's data does, so
+        // the fast path parses and reports both (test/property-equivalence.test.ts covers the rest).
+        expect(fast.problems).toEqual(full.problems);
       }),
       { numRuns: 200 },
     );

@@ -25,6 +25,26 @@ test('usefulHeaders keeps the request id and rate-limit headers only', () => {
   });
 });
 
+test('usefulHeaders drops any header whose name suggests a credential, even under a kept prefix', () => {
+  const headers: [string, string][] = [
+    ['anthropic-ratelimit-input-tokens-remaining', '10'],
+    ['anthropic-ratelimit-output-tokens-reset', 't'],
+    ['anthropic-ratelimit-api-key-id', 'k'],
+    ['anthropic-ratelimit-auth-token', 'secret'],
+    ['anthropic-fast-session', 's'],
+    ['anthropic-priority-secret', 's'],
+    ['anthropic-ratelimit-tokens-password', 'p'],
+    ['x-api-key', 'k'],
+    ['authorization', 'Bearer k'],
+    ['proxy-authorization', 'Basic k'],
+    ['cookie', 'a=b'],
+  ];
+  expect(usefulHeaders(headers)).toEqual({
+    'anthropic-ratelimit-input-tokens-remaining': '10',
+    'anthropic-ratelimit-output-tokens-reset': 't',
+  });
+});
+
 test('recordingLine puts the version first and leaves out empty betas and absent events', () => {
   const base = { sent_at: 't', duration_ms: 1, request: {}, response: null, headers: {}, error: null };
   expect(Object.keys(recordingLine({ ...base, betas: [] }))).toEqual(['recording', ...Object.keys(base)]);

@@ -388,7 +388,7 @@ describe('send: API errors', () => {
     );
   });
 
-  test('the run stops at the first failed call; finished calls stay in the table and recording', async () => {
+  test('an error that would repeat stops the run; finished calls stay in the table and recording', async () => {
     suite.fake.enqueue(
       '/v1/messages',
       { kind: 'json', body: fixtureJson('11-cache-read.json') },

@@ -1,7 +1,16 @@
+import { CliError, ExitCode } from '../errors.js';
 import { type CallError, type RecordingLine, recordingLine, usefulHeaders } from '../recording/line.js';
 import type { PlannedRequest } from '../request/build-request.js';
+import { redact, redactDeep } from '../secrets.js';
 import type { ApiClient } from './client.js';
-import { callErrorFrom, callErrorToCliError, INCOMPLETE_STREAM, isUserAbort, redact } from './failures.js';
+import {
+  callErrorFrom,
+  callErrorToCliError,
+  INCOMPLETE_STREAM,
+  isUserAbort,
+  notAMessage,
+  responseBodyFailure,
+} from './failures.js';
 
 export type CallResult = { line: RecordingLine } | { interrupted: true };
 
@@ -43,15 +52,18 @@ async function readStream(
   events: unknown[],
   api: ApiClient,
 ): Promise<CallError | null> {
+  const stopped = () => events.some((e) => (e as { type?: unknown })?.type === 'message_stop');
   try {
     for await (const event of stream) events.push(event);
   } catch (err) {
     if (callErrorFrom(err, api.context) !== null || isUserAbort(err)) throw err;
-    const reason = redact((err as Error).message, api.context.secrets);
+    // The message was complete; only the connection's closing went wrong.
+    if (stopped()) return null;
+    const message = redact((err as Error).message, api.context.secrets);
+    const reason = err instanceof SyntaxError ? `an event's data is not JSON (${message})` : message;
     return incomplete(`the stream broke off before message_stop: ${reason}`);
   }
-  const stopped = events.some((e) => (e as { type?: unknown })?.type === 'message_stop');
-  return stopped
+  return stopped()
     ? null
     : incomplete('the stream ended before message_stop; usage shown is what was known so far');
 }
@@ -80,10 +92,11 @@ export async function sendMessage(
       if (signal.aborted) return { interrupted: true };
     } else {
       response = result;
+      error = notAMessage(result, api.context);
     }
   } catch (err) {
     if (isUserAbort(err) || signal.aborted) return { interrupted: true };
-    error = callErrorFrom(err, api.context);
+    error = callErrorFrom(err, api.context) ?? (events ? null : responseBodyFailure(err, api.context));
     if (!error) throw err;
     const body = (err as { error?: unknown }).error;
     if (error.status !== null && body && typeof body === 'object') response = body;
@@ -93,16 +106,20 @@ export async function sendMessage(
   const headers = usefulHeaders(api.lastHeaders());
   if (error && !error.request_id && headers['request-id'])
     error = { ...error, request_id: headers['request-id'] };
-  const line = recordingLine({
-    sent_at: sentAt.toISOString(),
-    duration_ms: Math.round(performance.now() - started),
-    request: plan.body,
-    betas: plan.betas,
-    response,
-    ...(events ? { events } : {}),
-    headers,
-    error,
-  });
+  // A server or proxy may echo a credential back (in an error message, say); none is recorded.
+  const line = redactDeep(
+    recordingLine({
+      sent_at: sentAt.toISOString(),
+      duration_ms: Math.round(performance.now() - started),
+      request: plan.body,
+      betas: plan.betas,
+      response,
+      ...(events ? { events } : {}),
+      headers,
+      error,
+    }),
+    api.context.secrets,
+  );
   return { line };
 }
 
@@ -112,12 +129,21 @@ export async function countTokens(
   body: Record<string, unknown>,
   betas: string[],
 ): Promise<number> {
+  let result: unknown;
   try {
-    const result = await messagesFor(api, betas).countTokens(withBetas(body, betas));
-    return result.input_tokens;
+    result = await messagesFor(api, betas).countTokens(withBetas(body, betas));
   } catch (err) {
-    const error = callErrorFrom(err, api.context);
+    const error = callErrorFrom(err, api.context) ?? responseBodyFailure(err, api.context);
     if (error) throw callErrorToCliError(error);
     throw err;
   }
+  const count = (result as { input_tokens?: unknown } | null)?.input_tokens;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+    const id = api.lastHeaders().find(([name]) => name === 'request-id')?.[1];
+    throw new CliError(
+      `the token counting endpoint answered without a whole input_tokens count${id ? ` (request-id ${id})` : ''}`,
+      ExitCode.apiError,
+    );
+  }
+  return count;
 }

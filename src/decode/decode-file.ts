@@ -18,11 +18,18 @@ export type DecodeItem = { record: DecodedRecord } | { problem: Problem };
  */
 const NO_USAGE_EVENTS = new Set(['content_block_start', 'content_block_delta', 'content_block_stop', 'ping']);
 
+/** How each such event's data begins in the API's own layout (type first; pings have a space). */
+const NO_USAGE_PREFIXES = new Map(
+  [...NO_USAGE_EVENTS].map((t) => [t, [`{"type":"${t}"`, `{"type": "${t}"`]]),
+);
+
+/** A \u escape of a letter of `type`, with which a key could spell it unseen. */
+const ESCAPED_TYPE_LETTER = /\\u00(?:74|79|70|65)/;
+
 export interface DecodeOptions {
   /**
-   * Skip parsing the data of SSE events that carry no usage (default true). Such data is still checked
-   * to be one complete JSON object in outline (starts with `{`, ends with `}`); a cut or garbled event
-   * is parsed and reported as usual.
+   * Skip parsing the data of SSE events that carry no usage (default true); see `skippable`. A cut
+   * or garbled event is parsed and reported as usual.
    */
   fast?: boolean;
 }
@@ -146,8 +153,23 @@ function pushAll(out: DecodeItem[], found: { records: DecodedRecord[]; problems:
   for (const r of found.records) out.push({ record: r });
 }
 
-function looksLikeObject(data: string): boolean {
-  return data.charCodeAt(0) === 123 && data.charCodeAt(data.length - 1) === 125;
+/**
+ * Whether an event's data can go unparsed because parsing it would change nothing: its top-level
+ * `type` is the event's name, one that carries no usage. Without parsing, that is certain when the
+ * data starts with `{"type":"<name>"` and no later key can be a second top-level `type` (JSON.parse
+ * keeps the last): a raw `"type"` cannot occur inside a JSON string, so each later one must open a
+ * nested object (`{"type"`), and no key may spell it with \u escapes. Anything else is parsed. The
+ * data is only checked to end with `}`, not to be valid JSON throughout (README "Large inputs").
+ */
+function skippable(name: string, data: string): boolean {
+  const prefixes = NO_USAGE_PREFIXES.get(name);
+  if (!prefixes || data.charCodeAt(data.length - 1) !== 125) return false;
+  const [compact, spaced] = prefixes as [string, string];
+  const start = data.startsWith(compact) ? compact.length : data.startsWith(spaced) ? spaced.length : -1;
+  if (start === -1) return false;
+  for (let i = data.indexOf('"type"', start); i !== -1; i = data.indexOf('"type"', i + 6))
+    if (data.charCodeAt(i - 1) !== 123) return false;
+  return data.indexOf('\\u00') === -1 || !ESCAPED_TYPE_LETTER.test(data);
 }
 
 function sniff(firstLine: string): 'sse' | 'json-line' | 'json-document' | 'unknown' {
@@ -302,7 +324,7 @@ export class FileDecoder {
 
   private feedSse(ev: SseEvent, out: DecodeItem[]): void {
     this.eventNo++;
-    if (this.fast && ev.name !== null && NO_USAGE_EVENTS.has(ev.name) && looksLikeObject(ev.data)) return;
+    if (this.fast && ev.name !== null && skippable(ev.name, ev.data)) return;
     const source: SourceRef = { file: this.file, line: ev.line, event: this.eventNo };
     let data: unknown;
     try {

@@ -1,12 +1,8 @@
-import { INCOMPLETE_STREAM, redact } from '../api/failures.js';
+import { INCOMPLETE_RESPONSE, INCOMPLETE_STREAM, INVALID_RESPONSE } from '../api/failures.js';
 import { isPlainObject } from '../extract/counts.js';
 import { type CallError, type RecordingLine, recordingLine, usefulHeaders } from '../recording/line.js';
+import { redact } from '../secrets.js';
 import type { CapturedBody } from './response-capture.js';
-
-/** A non-streaming response that did not arrive whole (docs/recording-format.md). */
-export const INCOMPLETE_RESPONSE = 'incomplete_response';
-/** A success status with a body that is not JSON. */
-export const INVALID_RESPONSE = 'invalid_response';
 
 /** Who cut a call short. */
 export type CutBy = 'upstream' | 'application' | 'proxy';

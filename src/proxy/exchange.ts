@@ -2,8 +2,9 @@ import type { ClientRequest, Agent as HttpAgent, IncomingMessage, ServerResponse
 import { request as httpRequest } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { request as httpsRequest } from 'node:https';
-import { networkReason, redact } from '../api/failures.js';
+import { networkReason } from '../api/failures.js';
 import type { RecordingLine } from '../recording/line.js';
+import { redact } from '../secrets.js';
 import { type CallEnd, type CutBy, proxiedCallLine } from './call-line.js';
 import {
   credentialsIn,

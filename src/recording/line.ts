@@ -35,23 +35,28 @@ export interface RecordingLine {
   error: CallError | null;
 }
 
+/** Names that may carry a credential (`x-api-key`, `authorization`, `cookie`, `x-auth-token`, …). */
+const CREDENTIAL_NAME = /key|token|secret|auth|cookie|password|credential|session|signature/i;
+
+/** Rate-limit counters of tokens (`anthropic-ratelimit-input-tokens-remaining`): counts, not credentials. */
+const TOKEN_COUNTER = /-tokens-(limit|remaining|reset)$/;
+
 /**
  * Response headers worth keeping: the request id, and what rate limits said
- * (https://platform.claude.com/docs/en/api/rate-limits#response-headers).
+ * (https://platform.claude.com/docs/en/api/rate-limits#response-headers). Any name that may carry a
+ * credential is dropped even under those prefixes, as a gateway may add its own headers there.
  */
 export function usefulHeaders(headers: Iterable<[string, string]>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [rawName, value] of headers) {
     const name = rawName.toLowerCase();
-    if (
+    const kept =
       name === 'request-id' ||
       name === 'retry-after' ||
       name.startsWith('anthropic-ratelimit-') ||
       name.startsWith('anthropic-priority-') ||
-      name.startsWith('anthropic-fast-')
-    ) {
-      out[name] = value;
-    }
+      name.startsWith('anthropic-fast-');
+    if (kept && !CREDENTIAL_NAME.test(name.replace(TOKEN_COUNTER, ''))) out[name] = value;
   }
   return out;
 }

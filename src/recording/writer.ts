@@ -1,12 +1,13 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { redact } from '../api/failures.js';
+import { closeSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { CliError } from '../errors.js';
+import { redact } from '../secrets.js';
 import type { RecordingLine } from './line.js';
 
 /**
  * Appends recording lines to a file. Each line is written and fsynced before append() returns, so a
  * run that is interrupted or killed leaves only whole lines. The file is opened for appending (never
- * truncated) and created readable by its owner only, since it holds prompts and responses.
+ * truncated) and created readable by its owner only, since it holds prompts and responses. An existing
+ * file keeps its mode (its owner chose it), but one open to other users gets a warning.
  */
 export class RecordingWriter {
   private constructor(
@@ -14,9 +15,10 @@ export class RecordingWriter {
     private fd: number | null,
   ) {}
 
-  static open(path: string): RecordingWriter {
+  static open(path: string, onWarning: (message: string) => void = () => {}): RecordingWriter {
+    let fd: number;
     try {
-      return new RecordingWriter(path, openSync(path, 'a', 0o600));
+      fd = openSync(path, 'a', 0o600);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const reason =
@@ -29,6 +31,14 @@ export class RecordingWriter {
               : (err as Error).message;
       throw new CliError(`--record ${path}: cannot open: ${reason}`);
     }
+    const stat = fstatSync(fd);
+    const mode = stat.mode & 0o777;
+    if (stat.isFile() && mode & 0o077)
+      onWarning(
+        `warning: --record ${path} is open to other users (mode ${mode.toString(8).padStart(4, '0')}); ` +
+          'it holds prompts and responses (chmod 600 makes it private)',
+      );
+    return new RecordingWriter(path, fd);
   }
 
   /** `secrets` are blanked out wherever they occur in the line, whatever brought them there. */

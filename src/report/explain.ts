@@ -1,7 +1,7 @@
 import type { OutputFormat } from '../choices.js';
 import type { Cost, CostItem, MoneySum, Report, RequestResult } from '../core/types.js';
 import { perMTokString, usdString } from '../pricing/money.js';
-import { formatInt, rowLabel } from './format.js';
+import { formatInt, printable, rowLabel } from './format.js';
 
 const LABELS: Record<CostItem['category'], string> = {
   input: 'input',
@@ -76,7 +76,13 @@ export function explainRequest(r: RequestResult): string {
       `  without cache: ${usd(cost.without_cache)} (every input token at the input rate); saved ${usd(cost.savings)}`,
     );
   }
-  return `${lines.join('\n')}\n\n`;
+  // Model names and labels come from inputs: no control character reaches the terminal.
+  return `${lines.map(printable).join('\n')}\n\n`;
+}
+
+/** Each line made safe for a terminal; the line breaks stay. */
+function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
 }
 
 export const EXPLAIN_HEADING = 'Cost of each request (USD; token rates per million tokens)\n\n';
@@ -113,8 +119,9 @@ export function renderExplain(report: Report): string {
  * passes, so only the total is left.
  */
 export function explainAfter(report: Report, format: OutputFormat): { text: string; toStderr: boolean } {
-  if (format === 'ndjson' || format === 'csv') return { text: explainTotal(report), toStderr: true };
-  const text = renderExplain(report);
+  if (format === 'ndjson' || format === 'csv')
+    return { text: printableLines(explainTotal(report)), toStderr: true };
+  const text = printableLines(renderExplain(report));
   if (format === 'table') return { text: `\n${text}`, toStderr: false };
   if (format === 'markdown') {
     return { text: `\n## Cost explained\n\n\`\`\`text\n${text}\`\`\`\n`, toStderr: false };

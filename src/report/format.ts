@@ -11,6 +11,24 @@ export function formatRate(rate: number | null): string {
   return rate === null ? 'n/a' : `${(rate * 100).toFixed(1)}%`;
 }
 
+/**
+ * Control characters (C0, DEL, C1) and bidirectional overrides, which could move the cursor, retitle
+ * or clear the terminal, or disguise text, when an input or a server puts them in a model name, a key,
+ * a file name or an error message.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters being neutralised
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text from inputs or servers made safe for a terminal: each control character shown as `\xNN`/`\uNNNN`. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** `file:line (event N)` with whichever parts are known. */
 export function formatSource(source: SourceRef, short = false): string {
   const file = short ? basename(source.file) : source.file;
@@ -21,7 +39,7 @@ export function formatSource(source: SourceRef, short = false): string {
 
 /** One-line problem text: `file:line (event N): error: message`. */
 export function formatProblem(p: Problem): string {
-  return `${formatSource(p.source)}: ${p.severity}: ${p.message}`;
+  return printable(`${formatSource(p.source)}: ${p.severity}: ${p.message}`);
 }
 
 /** Keeps the end of a long label (the line number and file ending are what tell rows apart). */

@@ -1,8 +1,10 @@
 import type { CacheBreak, CheckResult } from '../core/types.js';
 import { breakSource, breakTokens, formatCheckValue } from './ci-text.js';
+import { printable } from './format.js';
 
+/** A Markdown table cell, with control characters from inputs shown rather than sent raw. */
 export function escapeCell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return printable(s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' '));
 }
 
 function table(head: string[], align: ('left' | 'right')[], rows: string[][]): string {

@@ -13,7 +13,7 @@ import {
   totalRow,
 } from './columns.js';
 import { costFootnotes } from './cost-notes.js';
-import { omittedNote } from './format.js';
+import { omittedNote, printable } from './format.js';
 
 export interface TableOptions {
   /** Terminal width; the compact layout is used when the full one does not fit. */
@@ -62,7 +62,7 @@ function draw(
   });
   for (const row of rows) {
     const cells = columns.map((c) => {
-      const text = c.cell(row);
+      const text = printable(c.cell(row));
       if (c.header === 'Cache')
         return row.status.startsWith('error') ? chalk.red(text) : statusColor(chalk, row.cache)(text);
       if (row.kind === 'total') return chalk.bold(text);
@@ -150,7 +150,7 @@ export function renderTable(report: Report, options: TableOptions): string {
       ),
     );
   }
-  for (const line of costFootnotes(report.totals)) parts.push(options.chalk.dim(line));
+  for (const line of costFootnotes(report.totals)) parts.push(options.chalk.dim(printable(line)));
   parts.push(...renderCiText(report, options.chalk));
   return `${parts.join('\n')}\n`;
 }

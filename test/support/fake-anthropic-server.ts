@@ -62,6 +62,12 @@ export type Answer =
       /** Answer only once this promise settles. */
       gate?: Promise<unknown>;
       encoding?: Encoding;
+      /** Send this text instead of the JSON of `body` (a gateway's HTML page, say). */
+      raw?: string;
+      /** Drop the connection after the headers (`headers`) or halfway through the body (`body`). */
+      cut?: 'headers' | 'body';
+      /** Send half the body, pause this long, then the rest (a body that stalls after the headers). */
+      stallMs?: number;
     }
   | {
       kind: 'sse';
@@ -75,7 +81,9 @@ export type Answer =
       holdAfter?: { events: number; gate: Promise<unknown> };
       /** The whole stream compressed, then written in a few pieces. */
       encoding?: Encoding;
-    };
+    }
+  /** Drop the connection without answering. */
+  | { kind: 'drop'; delayMs?: number; gate?: Promise<unknown> };
 
 export function apiError(
   status: number,
@@ -102,7 +110,7 @@ export interface ReceivedRequest {
   body: Record<string, unknown>;
 }
 
-type Route = '/v1/messages' | '/v1/messages/count_tokens' | '/v1/models' | '/v1/messages/batches';
+export type Route = '/v1/messages' | '/v1/messages/count_tokens' | '/v1/models' | '/v1/messages/batches';
 
 /** Words in every string under system, messages and tools: a stand-in tokenizer, exact for tests. */
 export function fakeTokenCount(body: Record<string, unknown>): number {
@@ -123,6 +131,13 @@ export function fakeTokenCount(body: Record<string, unknown>): number {
   return words;
 }
 
+/** Picks the answer to a Messages request that has no scripted answer; null falls back to the default. */
+export type Answerer = (
+  route: Route,
+  body: Record<string, unknown>,
+  headers: IncomingHttpHeaders,
+) => Answer | null;
+
 export class FakeAnthropic {
   readonly requests: ReceivedRequest[] = [];
   /** The bytes of every response body by its request-id header (encoded, when they were). */
@@ -131,6 +146,7 @@ export class FakeAnthropic {
   closedEarly = 0;
   private readonly queues = new Map<Route, Answer[]>();
   private served = 0;
+  private answerer: Answerer | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -167,8 +183,14 @@ export class FakeAnthropic {
     this.queues.set(route, [...(this.queues.get(route) ?? []), ...answers]);
   }
 
-  /** Forgets requests, scripted answers and the request-id counter between tests. */
+  /** Answers every Messages request that has no scripted answer (fault injection, say). */
+  answerWith(answerer: Answerer | null): void {
+    this.answerer = answerer;
+  }
+
+  /** Forgets requests, scripted answers, the answerer and the request-id counter between tests. */
   reset(): void {
+    this.answerer = null;
     this.requests.length = 0;
     this.bodies.clear();
     this.closedEarly = 0;
@@ -214,7 +236,8 @@ export class FakeAnthropic {
       this.write(res, apiError(404, 'not_found_error', `no route ${method} ${path}`));
       return;
     }
-    const answer = queued ?? this.defaultAnswer(path as Route, body);
+    const answer =
+      queued ?? this.answerer?.(path as Route, body, headers) ?? this.defaultAnswer(path as Route, body);
     if (answer.gate) await answer.gate;
     if (answer.delayMs) await new Promise((r) => setTimeout(r, answer.delayMs));
     if (res.destroyed) return;
@@ -226,6 +249,10 @@ export class FakeAnthropic {
 
   private async write(res: ServerResponse, answer: Answer): Promise<void> {
     this.served++;
+    if (answer.kind === 'drop') {
+      res.socket?.destroy();
+      return;
+    }
     // Error bodies repeat the request id of their header, as the API's do.
     const bodyId = answer.kind === 'json' ? (answer.body as { request_id?: unknown })?.request_id : undefined;
     const requestId = typeof bodyId === 'string' ? bodyId : `req_fake_${this.served}`;
@@ -237,10 +264,30 @@ export class FakeAnthropic {
     };
     const encoded = answer.encoding ? { 'content-encoding': answer.encoding } : {};
     if (answer.kind === 'json') {
-      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...encoded, ...common });
-      const body = Buffer.from(JSON.stringify(answer.body));
+      const body = Buffer.from(answer.raw ?? JSON.stringify(answer.body));
       const bytes = answer.encoding ? ENCODERS[answer.encoding](body) : body;
       this.bodies.set(requestId, bytes);
+      const half = bytes.subarray(0, Math.floor(bytes.length / 2));
+      if (answer.cut) {
+        // A length that promises more than is sent, so that the client sees the body break off.
+        res.writeHead(answer.status ?? 200, {
+          'content-type': 'application/json',
+          'content-length': String(bytes.length),
+          ...encoded,
+          ...common,
+        });
+        if (answer.cut === 'body') res.write(half);
+        else res.flushHeaders();
+        setTimeout(() => res.socket?.destroy(), 20);
+        return;
+      }
+      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...encoded, ...common });
+      if (answer.stallMs) {
+        res.write(half);
+        await new Promise((r) => setTimeout(r, answer.stallMs));
+        if (!res.destroyed) res.end(bytes.subarray(half.length));
+        return;
+      }
       res.end(bytes);
       return;
     }
