@@ -8,7 +8,7 @@ import { ProxyCallLog } from '../proxy/call-log.js';
 import { type RunningProxy, startProxy } from '../proxy/server.js';
 import { hostPort, isLoopback, parseUpstream, pointsAtItself } from '../proxy/upstream.js';
 import { RecordingWriter } from '../recording/writer.js';
-import { formatProblem } from '../report/format.js';
+import { formatProblem, printable } from '../report/format.js';
 import { finishReport } from './finish-report.js';
 import { openLiveOutput } from './proxy-output.js';
 import type { ReportOutputOptions } from './report-output.js';
@@ -52,7 +52,8 @@ export async function proxyCommand(options: ProxyOptions, io: CliIO): Promise<Ex
   if (pointsAtItself(upstream.url, options.host, options.port))
     throw new CliError(`--upstream ${upstream.display} is the proxy's own address: every call would loop`);
   const writer = options.record ? RecordingWriter.open(options.record) : null;
-  const notice = (message: string) => io.stderr.write(`usage-inspect: ${message}\n`);
+  // Notices quote upstream servers and applications, so they are made safe for a terminal.
+  const notice = (message: string) => io.stderr.write(`usage-inspect: ${printable(message)}\n`);
   try {
     const output = await openLiveOutput(options, io);
     const pricing = await loadPricing(options.pricingFiles, builtInPrices());
