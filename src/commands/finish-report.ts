@@ -9,13 +9,9 @@ import type { ExitCodeValue } from '../errors.js';
 import { type CliIO, terminalWidth } from '../io.js';
 import { checkLine, renderCiText } from '../report/ci-text.js';
 import { resolveColorLevel } from '../report/color.js';
-import { renderCsv } from '../report/csv.js';
 import { explainAfter } from '../report/explain.js';
 import { formatProblem } from '../report/format.js';
-import { fitSummary, reportAnnotations, STEP_SUMMARY_LIMIT } from '../report/github.js';
 import { ndjsonTrailer, renderJson, renderNdjson } from '../report/json.js';
-import { renderJunit } from '../report/junit.js';
-import { renderMarkdown } from '../report/markdown.js';
 import { readErrorMessage } from '../sources/inputs.js';
 
 /** `text` prints only the checks and the verdict (the `check` command). */
@@ -62,9 +58,9 @@ async function renderStdout(
     case 'ndjson':
       return options.streamed ? ndjsonTrailer(report) : renderNdjson(report, json);
     case 'csv':
-      return options.streamed ? '' : renderCsv(report);
+      return options.streamed ? '' : (await import('../report/csv.js')).renderCsv(report);
     case 'markdown':
-      return `${renderMarkdown(report, { verdict })}${explained}`;
+      return `${(await import('../report/markdown.js')).renderMarkdown(report, { verdict })}${explained}`;
   }
   const chalk = await chalkFor(options, io);
   const verdictText = verdict
@@ -85,6 +81,7 @@ async function renderStdout(
 
 async function writeJunit(report: Report, options: FinishOptions, file: string): Promise<Problem | null> {
   try {
+    const { renderJunit } = await import('../report/junit.js');
     await writeFile(file, renderJunit(report, { breaksFail: options.checks.noCacheBreaks }), 'utf8');
     return null;
   } catch (err) {
@@ -101,6 +98,10 @@ async function writeStepSummary(report: Report, verdict: string | null, io: CliI
   const path = io.env.GITHUB_STEP_SUMMARY;
   if (!path) return 'GITHUB_STEP_SUMMARY is not set; no step summary written';
   try {
+    const [{ fitSummary, STEP_SUMMARY_LIMIT }, { renderMarkdown }] = await Promise.all([
+      import('../report/github.js'),
+      import('../report/markdown.js'),
+    ]);
     const used = await stat(path).then(
       (s) => s.size,
       () => 0,
@@ -118,6 +119,8 @@ async function writeStepSummary(report: Report, verdict: string | null, io: CliI
     return `cannot write the step summary to ${path}: ${readErrorMessage(err)}`;
   }
 }
+
+// Renderers for one format or one CI system load only when used (start-up time, bench/).
 
 /**
  * The end of every reporting command: diagnose cache breaks and evaluate the assertions unless the
@@ -156,6 +159,7 @@ export async function finishReport(
   if (verdict && structured) io.stderr.write(`${verdict}\n`);
   for (const note of notes) io.stderr.write(`${note}\n`);
   if (github) {
+    const { reportAnnotations } = await import('../report/github.js');
     for (const line of reportAnnotations(full, options.checks.noCacheBreaks)) io.stderr.write(`${line}\n`);
   }
   return exitCode;
