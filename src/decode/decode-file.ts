@@ -128,7 +128,7 @@ function decodeValue(
         );
         return;
       }
-      out.push({ record: fromBatchResult(obj, source) });
+      out.push({ record: fromBatchResult(obj, obj.result, source) });
       return;
     case 'claude_code': {
       const rec = fromClaudeCodeLine(obj, source);

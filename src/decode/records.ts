@@ -68,16 +68,12 @@ export function fromErrorBody(
  * Only succeeded results carry a Message and usage; the others are not billed:
  * https://platform.claude.com/docs/en/build-with-claude/batch-processing#retrieving-batch-results
  */
-export function fromBatchResult(line: Record<string, unknown>, source: SourceRef): DecodedRecord {
+export function fromBatchResult(
+  line: Record<string, unknown>,
+  result: Record<string, unknown>,
+  source: SourceRef,
+): DecodedRecord {
   const base = { ...baseRecord('batch', source), label: str(line.custom_id), batch: true };
-  const result = isPlainObject(line.result) ? line.result : null;
-  if (!result) {
-    return {
-      ...base,
-      status: 'error',
-      error: { type: 'invalid_batch_line', message: 'batch result line has no `result` object' },
-    };
-  }
   const type = str(result.type) ?? 'unknown';
   if (type === 'succeeded' && isPlainObject(result.message)) {
     const rec = fromMessage(result.message, source, 'batch');

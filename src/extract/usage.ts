@@ -6,7 +6,7 @@ import {
   readOptionalString,
   UsageFieldError,
 } from './counts.js';
-import { addCounts, readTokenCounts, zeroCounts } from './token-counts.js';
+import { readTokenCounts, zeroCounts } from './token-counts.js';
 
 /**
  * Reads a Messages API `usage` object (Usage or BetaUsage) from untrusted JSON.
@@ -70,25 +70,4 @@ function readServerToolUse(raw: Record<string, unknown>, path: string): Record<s
 
 export function zeroUsage(): Usage {
   return { ...zeroCounts(), server_tool_use: {}, service_tier: null, speed: null, inference_geo: null };
-}
-
-function addToolUse(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
-  const out = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
-  return out;
-}
-
-function same(a: string | null, b: string | null): string | null {
-  return a === b ? a : null;
-}
-
-/** Sums two usages; tier, speed and geo are kept only when both sides agree. */
-export function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    ...addCounts(a, b),
-    server_tool_use: addToolUse(a.server_tool_use, b.server_tool_use),
-    service_tier: same(a.service_tier, b.service_tier),
-    speed: same(a.speed, b.speed),
-    inference_geo: same(a.inference_geo, b.inference_geo),
-  };
 }

@@ -140,18 +140,23 @@ export function requestRows(r: RequestResult): RowData[] {
   return rows;
 }
 
-export function totalRow(t: Totals): RowData {
+/** A row of sums: the report totals, or one `--group-by` group. */
+function sumsRow(t: Totals, index: string, label: string, kind: RowData['kind']): RowData {
   return {
-    index: 'Σ',
-    label: `Total: ${t.requests} request${t.requests === 1 ? '' : 's'}`,
+    index,
+    label,
     model: '',
     counts: t.requests_with_usage > 0 ? t.billed_usage : null,
     cost: t.requests_with_usage > 0 ? t.cost : null,
     hitRate: t.hit_rate,
     cache: null,
     status: '',
-    kind: 'total',
+    kind,
   };
+}
+
+export function totalRow(t: Totals): RowData {
+  return sumsRow(t, 'Σ', `Total: ${t.requests} request${t.requests === 1 ? '' : 's'}`, 'total');
 }
 
 export function iterationRow(r: RequestResult, it: Iteration): RowData {
@@ -176,15 +181,5 @@ export const GROUP_COLUMNS: Column[] = [
 ];
 
 export function groupRow(g: GroupTotals): RowData {
-  return {
-    index: formatInt(g.requests),
-    label: g.key,
-    model: '',
-    counts: g.requests_with_usage > 0 ? g.billed_usage : null,
-    cost: g.requests_with_usage > 0 ? g.cost : null,
-    hitRate: g.hit_rate,
-    cache: null,
-    status: '',
-    kind: 'request',
-  };
+  return sumsRow(g, formatInt(g.requests), g.key, 'request');
 }
