@@ -101,24 +101,26 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
   );
   const jsonOptions = { costItems: options.explain };
   if (options.explain && options.stream) io.stderr.write(EXPLAIN_HEADING);
-  for await (const event of stream) {
-    if ('problem' in event) {
-      collector.addProblem(event.problem);
-      continue;
-    }
-    collector.add(event.request);
-    ci.add(event.request);
-    progress?.onRequest();
-    if (options.stream) {
-      pending +=
-        options.stream === 'ndjson' ? ndjsonRequestLine(event.request, jsonOptions) : csvRow(event.request);
-      if (options.explain) io.stderr.write(explainRequest(event.request));
-      // Lines go out in blocks: one write per line costs more than producing the line.
-      if (pending.length >= OUT_BLOCK) {
-        const wait = writeOut(io, pending);
-        pending = '';
-        if (wait) await wait;
+  for await (const events of stream) {
+    for (const event of events) {
+      if ('problem' in event) {
+        collector.addProblem(event.problem);
+        continue;
       }
+      collector.add(event.request);
+      ci.add(event.request);
+      progress?.onRequest();
+      if (options.stream) {
+        pending +=
+          options.stream === 'ndjson' ? ndjsonRequestLine(event.request, jsonOptions) : csvRow(event.request);
+        if (options.explain) io.stderr.write(explainRequest(event.request));
+      }
+    }
+    // Lines go out in blocks: one write per line costs more than producing the line.
+    if (pending.length >= OUT_BLOCK) {
+      const wait = writeOut(io, pending);
+      pending = '';
+      if (wait) await wait;
     }
   }
   if (pending) await writeOut(io, pending);

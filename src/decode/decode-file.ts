@@ -1,6 +1,7 @@
 import type { InputFormat } from '../choices.js';
 import type { DecodedRecord, Problem, SourceRef } from '../core/types.js';
 import { isPlainObject } from '../extract/counts.js';
+import type { LineBatch } from '../sources/byte-lines.js';
 import { classify, describeKeys, type Shape } from './classify.js';
 import { fromRecordingLine } from './recording.js';
 import { fromBareUsage, fromBatchResult, fromClaudeCodeLine, fromErrorBody, fromMessage } from './records.js';
@@ -220,48 +221,55 @@ export class FileDecoder {
   }
 
   /** Decodes a batch of lines; returns what they completed. */
-  push(lines: readonly string[]): DecodeItem[] {
+  push(batch: LineBatch): DecodeItem[] {
     const out: DecodeItem[] = [];
-    if (this.skipped) return out;
-    for (const raw of lines) {
+    // JSON lines are decoded one at a time, so that each line's text is garbage as soon as it is parsed;
+    // short SSE lines are cheaper to decode together.
+    const lines = this.layout === 'json-line' ? null : batch.lines();
+    for (let i = 0; i < batch.length && !this.skipped; i++) {
       this.lineNo++;
-      const text = this.lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (this.layout === null) {
-        if (text.trim() === '') continue;
-        this.layout = sniff(text);
-        if (this.layout === 'unknown') {
-          out.push(
-            problem(
-              { file: this.file, line: this.lineNo, event: null },
-              'not JSON, JSONL or an SSE stream; file skipped',
-            ),
-          );
-          this.skipped = true;
-          return out;
-        }
-        this.docStart = this.lineNo;
-      }
-      // readLineBatches turns invalid UTF-8 into U+FFFD; say so once per line rather than fail the line.
-      if (text.includes('\ufffd')) {
+      this.pushText(lines ? (lines[i] as string) : batch.line(i), batch.isUtf8(i), out);
+    }
+    return out;
+  }
+
+  /** Decodes one line of text; `utf8` says whether its bytes were valid UTF-8. */
+  private pushText(raw: string, utf8: boolean, out: DecodeItem[]): void {
+    const text = this.lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (this.layout === null) {
+      if (text.trim() === '') return;
+      this.layout = sniff(text);
+      if (this.layout === 'unknown') {
         out.push(
           problem(
             { file: this.file, line: this.lineNo, event: null },
-            'invalid UTF-8 bytes (read as U+FFFD)',
-            'warning',
+            'not JSON, JSONL or an SSE stream; file skipped',
           ),
         );
+        this.skipped = true;
+        return;
       }
-      if (this.layout === 'sse') {
-        if (!this.sawContent && text.trim() !== '') this.sawContent = true;
-        const ev = this.sse.push(text, this.lineNo);
-        if (ev) this.feedSse(ev, out);
-      } else if (this.layout === 'json-document') {
-        this.doc.push(text);
-      } else {
-        this.jsonLine(text, out);
-      }
+      this.docStart = this.lineNo;
     }
-    return out;
+    // Invalid UTF-8 reads as U+FFFD; say so once per line rather than fail the line.
+    if (!utf8) {
+      out.push(
+        problem(
+          { file: this.file, line: this.lineNo, event: null },
+          'invalid UTF-8 bytes (read as U+FFFD)',
+          'warning',
+        ),
+      );
+    }
+    if (this.layout === 'sse') {
+      if (!this.sawContent && text.trim() !== '') this.sawContent = true;
+      const ev = this.sse.push(text, this.lineNo);
+      if (ev) this.feedSse(ev, out);
+    } else if (this.layout === 'json-document') {
+      this.doc.push(text);
+    } else {
+      this.jsonLine(text, out);
+    }
   }
 
   /** Ends the input: flushes a pending event or document and reports cut-off streams. */
@@ -338,10 +346,10 @@ export class FileDecoder {
   }
 }
 
-/** Decodes one input given as batches of lines (see readLineBatches). */
+/** Decodes one input given as batches of lines (see readByteLines). */
 export async function* decodeLines(
   file: string,
-  batches: AsyncIterable<readonly string[]>,
+  batches: AsyncIterable<LineBatch>,
   format: InputFormat = 'auto',
   options: DecodeOptions = {},
 ): AsyncGenerator<DecodeItem[]> {

@@ -26,7 +26,8 @@ export function readCount(obj: Record<string, unknown>, key: string, path: strin
       `${path}.${key} is ${describe(value)}; a token count must be a whole number from 0 to 2^53-1`,
     );
   }
-  return value;
+  // -0 is 0: JSON text cannot carry the sign (parallel.ts), and a count shown as "-0" would mislead.
+  return value === 0 ? 0 : value;
 }
 
 /** Like readCount, but keeps "not reported" apart from 0. */

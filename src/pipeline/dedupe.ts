@@ -41,32 +41,37 @@ export class DedupeWindow {
   private lateMoreComplete = 0;
   private lateSource: Problem['source'] | null = null;
 
-  /** Offers a request; returns those that leave the window, oldest first. */
-  push(result: RequestResult): RequestResult[] {
+  /** Offers a request; passes those that leave the window to `release`, oldest first. */
+  push(result: RequestResult, release: (r: RequestResult) => void): void {
     const key = dedupeKey(result);
-    if (key !== null) {
+    if (key === null) {
+      // Nothing held to keep ahead of it (inputs other than Claude Code): it leaves at once, so that it is
+      // not kept alive, and copied by the garbage collector, while DEDUPE_WINDOW more arrive.
+      if (this.head === this.held.length) {
+        release(result);
+        return;
+      }
+    } else {
       const current = this.byKey.get(key);
       if (current) {
         if (moreComplete(result, current.result)) current.result = result;
-        return [];
+        return;
       }
       if (this.released.has(key)) {
         if (this.lateMoreComplete === 0) this.lateSource = result.source;
         this.lateMoreComplete++;
-        return [];
+        return;
       }
     }
     const held: Held = { result, key };
     this.held.push(held);
     if (key !== null) this.byKey.set(key, held);
-    return this.held.length - this.head > DEDUPE_WINDOW ? [this.release()] : [];
+    if (this.held.length - this.head > DEDUPE_WINDOW) release(this.release());
   }
 
   /** Releases everything still held. */
-  flush(): RequestResult[] {
-    const out: RequestResult[] = [];
-    while (this.head < this.held.length) out.push(this.release());
-    return out;
+  flush(release: (r: RequestResult) => void): void {
+    while (this.head < this.held.length) release(this.release());
   }
 
   /** A warning for duplicates that arrived after their first copy was released, if any. */

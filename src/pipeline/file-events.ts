@@ -1,8 +1,8 @@
 import { analyzeRecord } from '../core/analyze.js';
 import type { Problem, RequestResult } from '../core/types.js';
-import { decodeLines, type InputFormat } from '../decode/decode-file.js';
+import { type DecodeItem, decodeLines, type InputFormat } from '../decode/decode-file.js';
+import { readByteLines } from '../sources/byte-lines.js';
 import { type InputSpec, readErrorMessage } from '../sources/inputs.js';
-import { readLineBatches } from '../sources/read-lines.js';
 
 /** What one input yields, in input order: analysed requests (not yet deduplicated or numbered) and problems. */
 export type FileEvent = { request: RequestResult } | { problem: Problem };
@@ -24,26 +24,16 @@ async function* counted(
 }
 
 /**
- * decode → extract usage → cache verdict for one input, in batches. The same function runs in this thread
- * or in a worker (parallel.ts), so both give identical events. A read that fails midway ends the input
- * with a problem; what was decoded before it is kept.
+ * Reads and decodes one input, in batches. The same function runs in this thread or in a worker
+ * (parallel.ts). A read that fails midway ends the input with a problem; what was decoded before it is kept.
  */
-export async function* fileEvents(input: InputSpec, options: FileEventOptions): AsyncGenerator<FileEvent[]> {
+export async function* decodeInput(
+  input: InputSpec,
+  options: FileEventOptions,
+): AsyncGenerator<DecodeItem[]> {
   try {
-    const batches = readLineBatches(counted(input.open(), options.onBytes));
-    for await (const items of decodeLines(input.name, batches, options.format, { fast: options.fast })) {
-      const out: FileEvent[] = [];
-      for (const item of items) {
-        if ('problem' in item) {
-          out.push(item);
-          continue;
-        }
-        const { result, problems } = analyzeRecord(item.record, 0);
-        for (const p of problems) out.push({ problem: p });
-        if (result) out.push({ request: result });
-      }
-      if (out.length > 0) yield out;
-    }
+    const batches = readByteLines(counted(input.open(), options.onBytes));
+    yield* decodeLines(input.name, batches, options.format, { fast: options.fast });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (!code) throw err;
@@ -51,5 +41,28 @@ export async function* fileEvents(input: InputSpec, options: FileEventOptions): 
     yield [
       { problem: { source: { file: input.name, line: null, event: null }, severity: 'error', message } },
     ];
+  }
+}
+
+/** extract usage → cache verdict for a batch of decoded items, in order. */
+export function analyzeItems(items: readonly DecodeItem[]): FileEvent[] {
+  const out: FileEvent[] = [];
+  for (const item of items) {
+    if ('problem' in item) {
+      out.push(item);
+      continue;
+    }
+    const { result, problems } = analyzeRecord(item.record, 0);
+    for (const p of problems) out.push({ problem: p });
+    if (result) out.push({ request: result });
+  }
+  return out;
+}
+
+/** decode → extract usage → cache verdict for one input, in this thread. */
+export async function* fileEvents(input: InputSpec, options: FileEventOptions): AsyncGenerator<FileEvent[]> {
+  for await (const items of decodeInput(input, options)) {
+    const out = analyzeItems(items);
+    if (out.length > 0) yield out;
   }
 }

@@ -3,77 +3,85 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { InputFormat } from '../decode/decode-file.js';
+import type { DecodeItem, InputFormat } from '../decode/decode-file.js';
 import type { InputSpec } from '../sources/inputs.js';
-import type { FileEvent } from './file-events.js';
+import { analyzeItems, type FileEvent } from './file-events.js';
 import type { PipelineOptions } from './request-stream.js';
 
-export interface WorkerTask {
-  file: number;
-  path: string;
-  format: InputFormat;
-  fast: boolean;
-}
+/** Main thread → worker: a file to decode, or word that one more batch was taken. */
+export type ToWorker = { file: number; path: string; format: InputFormat; fast: boolean } | { taken: true };
 
-export type WorkerReply =
-  | { file: number; events: FileEvent[]; bytes: number }
+/** Worker → main thread: a batch of decoded items as JSON text, the end of a file, or a failure. */
+export type ToMain =
+  | { file: number; items: string; bytes: number }
   | { file: number; done: true; bytes: number }
   | { file: number; failed: string };
+
+/**
+ * How many batches (about 1 MiB of input each) a worker may decode ahead of the main thread: enough to
+ * keep both busy, few enough that memory stays flat whatever the input size.
+ */
+export const MAX_BATCHES_AHEAD = 4;
 
 export interface ParallelPlan {
   workers: number;
 }
 
-/** Below this much input, starting workers costs more than it saves. */
+/** Below this much input, starting a worker (about 30 ms) costs more than it saves. */
 const MIN_TOTAL_BYTES = 16 * 1024 * 1024;
-/**
- * Files decoded ahead of the one being reported are held in memory until their turn, so parallel
- * decoding is used only when every file is at most this big (many transcripts, not one huge log).
- */
-const MAX_FILE_BYTES = 48 * 1024 * 1024;
+const MAX_WORKERS = 4;
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
-/** Whether to decode these inputs in worker threads, and with how many. */
+/**
+ * Whether to read and decode these inputs in worker threads, and with how many. `auto` uses them for
+ * 16 MB or more of files when there is a core to spare: the main thread keeps one for cost, checks and
+ * the report. Standard input is always read in the main thread.
+ */
 export async function planParallel(
   inputs: InputSpec[],
   requested: number | 'auto' = 'auto',
 ): Promise<ParallelPlan | null> {
-  const cores = requested === 'auto' ? availableParallelism() : requested;
-  if (inputs.length < 2 || cores < 2) return null;
+  if (requested === 0 || inputs.length === 0) return null;
   // Under the test runner the sources are TypeScript and there is no built worker: decode in-thread.
   if (!existsSync(fileURLToPath(WORKER_URL))) return null;
+  if (inputs.some((input) => input.stdin)) return null;
+  if (requested !== 'auto') return { workers: Math.min(requested, inputs.length) };
+  const cores = availableParallelism();
+  if (cores < 2) return null;
   let total = 0;
   for (const input of inputs) {
-    if (input.stdin) return null;
-    const size = (await stat(input.name)).size;
-    if (size > MAX_FILE_BYTES) return null;
-    total += size;
+    try {
+      total += (await stat(input.name)).size;
+    } catch {
+      // Reported when the input is read.
+    }
   }
   if (total < MIN_TOTAL_BYTES) return null;
-  return { workers: Math.min(cores, 4, inputs.length) };
+  return { workers: Math.max(1, Math.min(cores - 1, MAX_WORKERS, inputs.length)) };
 }
 
 interface FileSlot {
-  batches: FileEvent[][];
+  /** Decoded batches as JSON text, in order, not yet taken. */
+  batches: string[];
   done: boolean;
 }
 
 /**
- * Decodes files in worker threads and yields their events strictly in input order, so that the result
- * is identical to decoding them one after another (deduplication and numbering happen afterwards, in
- * this thread). At most a few files run ahead of the one being yielded.
+ * Reads and decodes files in worker threads (file i goes to worker i mod n) and yields their events
+ * strictly in input order, so the result is identical to decoding them one after another: deduplication,
+ * numbering and cost happen afterwards, in this thread. Decoded items cross over as one JSON text per batch,
+ * which costs far less than cloning them as objects; JSON gives back exactly what JSON.parse made in the
+ * worker (token counts are whole numbers, and extract/counts.ts reads -0 as 0 on both paths). Usage is
+ * extracted here, so the workers do only the reading and parsing.
  */
 export async function* parallelFileEvents(
   inputs: InputSpec[],
   plan: ParallelPlan,
   options: PipelineOptions,
 ): AsyncGenerator<FileEvent[]> {
-  const slots = new Map<number, FileSlot>();
+  const slots: FileSlot[] = inputs.map(() => ({ batches: [], done: false }));
   const workers: Worker[] = [];
-  const idle: Worker[] = [];
-  let nextToDispatch = 0;
-  let current = 0;
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
   const notify = () => {
@@ -81,41 +89,20 @@ export async function* parallelFileEvents(
     wake = null;
     w?.();
   };
-  const lookahead = plan.workers + 1;
-
-  const dispatch = () => {
-    while (idle.length > 0 && nextToDispatch < inputs.length && nextToDispatch - current < lookahead) {
-      const worker = idle.pop() as Worker;
-      const file = nextToDispatch++;
-      slots.set(file, { batches: [], done: false });
-      const task: WorkerTask = {
-        file,
-        path: (inputs[file] as InputSpec).name,
-        format: options.format,
-        fast: options.fast !== false,
-      };
-      (worker as Worker & { busyWith?: number }).busyWith = file;
-      worker.postMessage(task);
-    }
-  };
 
   for (let i = 0; i < plan.workers; i++) {
-    // Small heaps per worker: they hold one batch at a time, and every worker's heap counts in the process's
-    // memory (the 150 MB budget in bench/).
+    // A small young generation: a worker holds a few batches at a time, and its heap counts in the
+    // process's memory (the 150 MB budget in bench/).
     const worker = new Worker(WORKER_URL, {
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 },
     });
-    worker.on('message', (reply: WorkerReply) => {
-      const slot = slots.get(reply.file);
+    worker.on('message', (reply: ToMain) => {
+      const slot = slots[reply.file];
       if ('failed' in reply) failure = new Error(reply.failed);
       else if (slot) {
         if (reply.bytes > 0) options.onBytes?.(reply.bytes);
-        if ('events' in reply) slot.batches.push(reply.events);
-        else {
-          slot.done = true;
-          idle.push(worker);
-          dispatch();
-        }
+        if ('items' in reply) slot.batches.push(reply.items);
+        else slot.done = true;
       }
       notify();
     });
@@ -124,22 +111,26 @@ export async function* parallelFileEvents(
       notify();
     });
     workers.push(worker);
-    idle.push(worker);
   }
+  inputs.forEach((input, file) => {
+    const task: ToWorker = { file, path: input.name, format: options.format, fast: options.fast !== false };
+    workers[file % workers.length]?.postMessage(task);
+  });
 
   try {
-    dispatch();
+    let current = 0;
     while (current < inputs.length) {
-      const slot = slots.get(current);
       if (failure) throw failure;
-      if (slot && slot.batches.length > 0) {
-        yield slot.batches.shift() as FileEvent[];
+      const slot = slots[current] as FileSlot;
+      const json = slot.batches.shift();
+      if (json !== undefined) {
+        workers[current % workers.length]?.postMessage({ taken: true } satisfies ToWorker);
+        const events = analyzeItems(JSON.parse(json) as DecodeItem[]);
+        if (events.length > 0) yield events;
         continue;
       }
-      if (slot?.done) {
-        slots.delete(current);
+      if (slot.done) {
         current++;
-        dispatch();
         continue;
       }
       await new Promise<void>((resolve) => {

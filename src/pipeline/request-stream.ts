@@ -15,7 +15,7 @@ export interface PipelineOptions {
   fast?: boolean;
   /** Called with the byte count of every chunk read, for progress display. */
   onBytes?: (bytes: number) => void;
-  /** Worker threads for decoding many files: 'auto' (default) decides by core count and input size; 0 or 1 never. */
+  /** Worker threads that read and decode: 'auto' (default) decides by core count and input size; 0 never. */
   workers?: number | 'auto';
   /** Prices for the cost of each request; the built-in table when absent. */
   prices?: PriceTable;
@@ -37,7 +37,7 @@ async function* sequential(inputs: InputSpec[], options: PipelineOptions): Async
 
 async function source(inputs: InputSpec[], options: PipelineOptions): Promise<AsyncIterable<FileEvent[]>> {
   const workers = options.workers ?? 'auto';
-  if (workers !== 0 && workers !== 1 && !options.strict && inputs.length > 1) {
+  if (workers !== 0 && !options.strict) {
     const { planParallel, parallelFileEvents } = await import('./parallel.js');
     const plan = await planParallel(inputs, workers);
     if (plan) return parallelFileEvents(inputs, plan, options);
@@ -46,50 +46,54 @@ async function source(inputs: InputSpec[], options: PipelineOptions): Promise<As
 }
 
 /**
- * decode → extract usage → cache verdict → cost, over every input in order, as a stream: memory stays bounded
- * whatever the input size. Requests come out numbered in input order (Claude Code duplicates merged).
- * Problems never stop the run unless `strict` is set.
+ * decode → extract usage → cache verdict → cost, over every input in order, as a stream of batches: memory
+ * stays bounded whatever the input size. Requests come out numbered in input order (Claude Code duplicates
+ * merged). Problems never stop the run unless `strict` is set.
  */
 export async function* streamRequests(
   inputs: InputSpec[],
   options: PipelineOptions,
   initialProblems: Problem[] = [],
-): AsyncGenerator<PipelineEvent> {
+): AsyncGenerator<PipelineEvent[]> {
   let stopped = false;
   let index = 0;
   const window = new DedupeWindow();
   const prices = options.prices ?? builtInPrices();
   const warnings = new PricingWarnings();
-  const numbered = (results: RequestResult[]): PipelineEvent[] =>
-    results.map((r) => {
-      // Results are fresh objects owned by this stream: numbering and pricing them in place avoids a
-      // copy each. Pricing happens here, after deduplication and outside the decoding workers, so that
-      // --pricing files are read once and duplicates are never priced.
-      r.index = ++index;
-      priceRequest(r, prices, options.costItems === true);
-      warnings.add(r);
-      return { request: r };
-    });
-  const problem = (p: Problem): PipelineEvent => {
+  const withItems = options.costItems === true;
+  const emit = (r: RequestResult, out: PipelineEvent[]): void => {
+    // Results are fresh objects owned by this stream: numbering and pricing them in place avoids a copy
+    // each. Pricing happens here, after deduplication and outside the decoding workers, so that --pricing
+    // files are read once and duplicates are never priced.
+    r.index = ++index;
+    priceRequest(r, prices, withItems);
+    warnings.add(r);
+    out.push({ request: r });
+  };
+  const problem = (p: Problem, out: PipelineEvent[]): void => {
     if (options.strict && p.severity === 'error') stopped = true;
-    return { problem: p };
+    out.push({ problem: p });
   };
 
-  for (const p of initialProblems) yield problem(p);
+  const first: PipelineEvent[] = [];
+  for (const p of initialProblems) problem(p, first);
+  if (first.length > 0) yield first;
   if (!stopped) {
     for await (const events of await source(inputs, options)) {
       const out: PipelineEvent[] = [];
       for (const event of events) {
-        if ('problem' in event) out.push(problem(event.problem));
-        else out.push(...numbered(window.push(event.request)));
+        if ('problem' in event) problem(event.problem, out);
+        else window.push(event.request, (r) => emit(r, out));
         if (stopped) break;
       }
-      yield* out;
+      if (out.length > 0) yield out;
       if (stopped) break;
     }
   }
-  yield* numbered(window.flush());
+  const last: PipelineEvent[] = [];
+  window.flush((r) => emit(r, last));
   const late = window.lateProblem();
-  if (late) yield problem(late);
-  for (const p of warnings.problems()) yield problem(p);
+  if (late) problem(late, last);
+  for (const p of warnings.problems()) problem(p, last);
+  if (last.length > 0) yield last;
 }

@@ -14,11 +14,13 @@ export async function runPipeline(
   const requests: RequestResult[] = [];
   const problems: Problem[] = [];
   const totals = new TotalsAccumulator();
-  for await (const event of streamRequests(inputs, options, initialProblems)) {
-    if ('problem' in event) problems.push(event.problem);
-    else {
-      requests.push(event.request);
-      totals.add(event.request);
+  for await (const events of streamRequests(inputs, options, initialProblems)) {
+    for (const event of events) {
+      if ('problem' in event) problems.push(event.problem);
+      else {
+        requests.push(event.request);
+        totals.add(event.request);
+      }
     }
   }
   return { requests, totals: totals.result(), problems };

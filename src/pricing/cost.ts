@@ -3,8 +3,10 @@ import { applyRatio, perMTokString, type Ratio, safeAmount } from './money.js';
 import {
   CONFIRMED,
   type Confidence,
+  type FastRule,
   type LongContextRule,
   type ModelPrice,
+  type PricePeriod,
   type PriceTable,
   type Rates,
 } from './price-data.js';
@@ -193,6 +195,18 @@ function buildBasis(
 
 const ZERO_RATES: Rates = { input: 0, cache_write_5m: 0, cache_write_1h: 0, cache_read: 0, output: 0 };
 
+/** The last basis found for a model and what it was found for: its requests mostly share one. */
+interface LastBasis {
+  table: PriceTable;
+  period: PricePeriod | null;
+  long: LongContextRule | null;
+  fast: FastRule | null | undefined;
+  flags: string;
+  geo: string | null;
+  basis: RateBasis;
+}
+const lastBases = new WeakMap<ModelPrice, LastBasis>();
+
 function basisFor(
   model: ModelPrice,
   ctx: PricingContext,
@@ -200,26 +214,53 @@ function basisFor(
   applySpeed: boolean,
 ): RateBasis {
   const long = longContextRule(model, counts, ctx.day, ctx.table.as_of);
+  const period = pricePeriodAt(model, ctx.day, ctx.table.as_of);
+  const fast = isFast(ctx.speed) && applySpeed ? fastRule(model, ctx.day) : undefined;
+  const flags = flagsOf(ctx);
+  const last = lastBases.get(model);
+  if (
+    last !== undefined &&
+    last.table === ctx.table &&
+    last.period === period &&
+    last.long === long &&
+    last.fast === fast &&
+    last.flags === flags &&
+    last.geo === ctx.inferenceGeo
+  ) {
+    return last.basis;
+  }
   let memo = bases.get(ctx.table);
   if (!memo) {
     memo = new Map();
     bases.set(ctx.table, memo);
   }
-  const period = pricePeriodAt(model, ctx.day, ctx.table.as_of);
-  const fast = isFast(ctx.speed) && applySpeed ? fastRule(model, ctx.day) : undefined;
   // Everything buildBasis reads, as a key: the rules chosen for the day, not the day itself.
   const pi = period ? model.periods.indexOf(period) : -1;
   const li = long ? model.longContext.indexOf(long) : -1;
   const fi = fast === undefined ? 'std' : fast ? model.fast.indexOf(fast) : 'none';
-  const flags = `${isFast(ctx.speed) ? 'f' : ''}${ctx.batch ? 'b' : ''}${ctx.serviceTier === 'priority' ? 'p' : ''}${ctx.day === null ? 'u' : ''}`;
   const key = `${model.id}|${pi}|${li}|${fi}|${flags}|${ctx.inferenceGeo ?? ''}`;
   let basis = memo.get(key);
   if (!basis) {
     basis = buildBasis(model, ctx, long, applySpeed);
     if (memo.size < MEMO_LIMIT) memo.set(key, basis);
   }
+  lastBases.set(model, { table: ctx.table, period, long, fast, flags, geo: ctx.inferenceGeo, basis });
   return basis;
 }
+
+/** The request-wide switches buildBasis reads, as a short string (one of 16). */
+function flagsOf(ctx: PricingContext): string {
+  return FLAGS[
+    (isFast(ctx.speed) ? 1 : 0) |
+      (ctx.batch ? 2 : 0) |
+      (ctx.serviceTier === 'priority' ? 4 : 0) |
+      (ctx.day === null ? 8 : 0)
+  ] as string;
+}
+const FLAGS = Array.from(
+  { length: 16 },
+  (_, i) => `${i & 1 ? 'f' : ''}${i & 2 ? 'b' : ''}${i & 4 ? 'p' : ''}${i & 8 ? 'u' : ''}`,
+);
 
 /** Notes that depend on this request's counts rather than on its rates. */
 function countNotes(basis: RateBasis, counts: TokenCounts, ctx: PricingContext): string[] {
@@ -292,6 +333,7 @@ export function priceTokens(
     return unpricedCost([`${model.id}: the amount is too large to compute exactly`]);
   }
   const perRequest = countNotes(basis, counts, ctx);
+  // Costs never change their notes once made, so those of the basis can be shared.
   return {
     priced: true,
     total,
@@ -301,6 +343,6 @@ export function priceTokens(
     models: basis.models,
     items,
     confirmed: basis.confirmed,
-    notes: perRequest.length > 0 ? [...perRequest, ...basis.notes] : [...basis.notes],
+    notes: perRequest.length > 0 ? [...perRequest, ...basis.notes] : basis.notes,
   };
 }

@@ -1,6 +1,6 @@
 import type { DecodedRecord, Problem } from '../../src/core/types.js';
 import { decodeLines, type InputFormat } from '../../src/decode/decode-file.js';
-import { readLineBatches } from '../../src/sources/read-lines.js';
+import { readByteLines } from '../../src/sources/byte-lines.js';
 
 async function* chunks(parts: (string | Buffer)[]): AsyncGenerator<Buffer> {
   for (const p of parts) yield typeof p === 'string' ? Buffer.from(p) : p;
@@ -16,7 +16,7 @@ export async function decodeText(
   const records: DecodedRecord[] = [];
   const problems: Problem[] = [];
   const parts = typeof text === 'string' ? [text] : text;
-  for await (const batch of decodeLines(file, readLineBatches(chunks(parts)), format, { fast })) {
+  for await (const batch of decodeLines(file, readByteLines(chunks(parts)), format, { fast })) {
     for (const item of batch) {
       if ('record' in item) records.push(item.record);
       else problems.push(item.problem);

@@ -26,10 +26,15 @@ export function longContextRule(
   day: string | null,
   asOf: string,
 ): LongContextRule | null {
+  // A loop rather than filters: this runs for every request, and most have no rule to find.
+  let found: LongContextRule | null = null;
+  if (model.longContext.length === 0) return found;
   const tokens = longContextTokens(counts);
-  const over = model.longContext.filter((r) => tokens > r.threshold);
-  if (day !== null) return last(over.filter((r) => inEffect(r, day)));
-  return last(over.filter((r) => inEffect(r, asOf) || r.afterUntil === 'rejected'));
+  for (const r of model.longContext) {
+    if (tokens <= r.threshold) continue;
+    if (day !== null ? inEffect(r, day) : inEffect(r, asOf) || r.afterUntil === 'rejected') found = r;
+  }
+  return found;
 }
 
 /** A rule that would have applied to an undated request on some other day (for a note). */
