@@ -36,12 +36,19 @@ export function fromMessage(
   source: SourceRef,
   kind: RecordKind = 'message',
 ): DecodedRecord {
+  // One literal of fixed shape (no spread of baseRecord): this runs once per response.
+  const usage = msg.usage ?? null;
   return {
-    ...baseRecord(kind, source),
+    kind,
+    source,
+    label: null,
     id: str(msg.id),
+    request_id: null,
     model: str(msg.model),
-    usage: msg.usage ?? null,
-    status: msg.usage === undefined || msg.usage === null ? 'incomplete' : 'ok',
+    status: usage === null ? 'incomplete' : 'ok',
+    error: null,
+    usage,
+    timestamp: null,
   };
 }
 

@@ -94,7 +94,7 @@ export async function* parallelFileEvents(
     // A small young generation: a worker holds a few batches at a time, and its heap counts in the
     // process's memory (the 150 MB budget in bench/).
     const worker = new Worker(WORKER_URL, {
-      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 },
+      resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 96 },
     });
     worker.on('message', (reply: ToMain) => {
       const slot = slots[reply.file];

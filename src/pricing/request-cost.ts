@@ -73,18 +73,13 @@ export function requestCosts(r: PricedRequest, table: PriceTable, withItems = fa
  */
 export function priceRequest(r: RequestResult, table: PriceTable, withItems = false): void {
   if (!r.usage) return;
-  const costs = requestCosts(
-    { model: r.model, timestamp: r.timestamp, batch: r.batch, usage: r.usage, iterations: r.iterations },
-    table,
-    withItems,
-  );
+  const costs = requestCosts(r as PricedRequest, table, withItems);
   // The response did not finish: its usage is what was known when it stopped, and the docs do not say
   // how an interrupted response is billed.
   r.cost = r.status === 'ok' ? costs.cost : withNote(costs.cost, UNFINISHED);
   r.top_level_cost = r.iterations.length > 0 ? costs.top_level_cost : null;
-  r.iterations.forEach((it, i) => {
-    it.cost = costs.iterations[i] ?? null;
-  });
+  for (let i = 0; i < r.iterations.length; i++)
+    (r.iterations[i] as Iteration).cost = costs.iterations[i] ?? null;
 }
 
 const UNFINISHED = 'the response did not finish: priced on the usage known when it stopped';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TokenCounts } from '../../src/core/types.js';
 import { zeroCounts } from '../../src/extract/token-counts.js';
@@ -162,5 +163,42 @@ describe('tokenCategories', () => {
       ['cache_read', 7],
       ['output', 9],
     ]);
+  });
+});
+
+describe('utcDay without parsing a date', () => {
+  const viaDate = (s: string) => {
+    const t = Date.parse(s);
+    return Number.isNaN(t) ? null : new Date(t).toISOString().slice(0, 10);
+  };
+  const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+
+  it('reads a plain UTC time by its first ten characters exactly when Date.parse agrees', () => {
+    const stamp = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+        two,
+        two,
+        two,
+        two,
+        two,
+        fc.constantFrom('', '.000', '.999', '.5', '.1234'),
+        fc.constantFrom('Z', 'z', '+00:00', '+05:30', ''),
+      )
+      .map(([y, mo, d, h, mi, s, frac, zone]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${zone}`);
+    fc.assert(
+      fc.property(stamp, (s) => {
+        expect(utcDay(s)).toBe(viaDate(s));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('reads other forms through Date.parse', () => {
+    expect(utcDay('2026-02-28T23:59:59.999Z')).toBe('2026-02-28');
+    expect(utcDay('2026-03-01T01:00:00+02:00')).toBe('2026-02-28');
+    expect(utcDay('2026-02-30T00:00:00Z')).toBe(viaDate('2026-02-30T00:00:00Z'));
+    expect(utcDay('not a time')).toBeNull();
+    expect(utcDay(null)).toBeNull();
   });
 });

@@ -16,17 +16,19 @@ const CATEGORY = { web_search_requests: 'web_search', web_fetch_requests: 'web_f
  * The fee is not discounted by batch, fast mode or data residency, which apply to tokens.
  */
 export function serverToolCharges(use: Record<string, number>, table: PriceTable): ServerToolCharges {
-  const items: CostItem[] = [];
-  const unpriced: string[] = [];
-  for (const [key, count] of Object.entries(use)) {
+  let found: ServerToolCharges | null = null;
+  // for…in rather than Object.entries: most requests use no server tool, and this runs for each.
+  for (const key in use) {
+    const count = use[key] as number;
     if (count === 0) continue;
+    found ??= { items: [], unpriced: [] };
     const price = table.serverTools.get(key);
     const category = CATEGORY[key as keyof typeof CATEGORY];
     if (!price || !category) {
-      unpriced.push(`${key} ${count}`);
+      found.unpriced.push(`${key} ${count}`);
       continue;
     }
-    items.push({
+    found.items.push({
       category,
       iteration: null,
       model: null,
@@ -38,5 +40,8 @@ export function serverToolCharges(use: Record<string, number>, table: PriceTable
       amount: price.perRequest * count,
     });
   }
-  return { items, unpriced };
+  return found ?? NONE;
 }
+
+/** No server tool used: shared, since charges are only read. */
+const NONE: ServerToolCharges = Object.freeze({ items: [], unpriced: [] }) as unknown as ServerToolCharges;
