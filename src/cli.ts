@@ -72,10 +72,10 @@ function addInputOptions(command: Command): Command {
     .option('--strict', 'stop at the first input error')
     .option(
       '--workers <n>',
-      'threads that decode many files at once (0: none, the default; auto: by cores and input size)',
+      'threads that summarise big JSONL inputs in parts (0: none, the default; auto: by cores and size)',
       parseWorkers,
-      // Off by default: with cost, checks and break diagnosis done per request in the main thread, handing
-      // requests over from workers cost more than it saved on 2 cores (bench/, 2026-11-22).
+      // Off by default: on the 2-vCPU machines the benchmark runs on, two threads were no faster than one
+      // (two processes reading half each take as long as one reading all) and used more memory (bench/).
       '0',
     );
 }
@@ -146,6 +146,7 @@ export function createProgram(io: CliIO, argv: readonly string[], result: Progra
         top: flags.top === 'all' ? null : Number(flags.top),
         groupBy: flags.groupBy as GroupBy,
         ...reportOptions(flags, argv),
+        debug: argv.includes('--debug'),
       },
       io,
     );

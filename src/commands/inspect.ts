@@ -1,8 +1,8 @@
-import type { CheckOptions } from '../checks/check-options.js';
+import { type CheckOptions, hasChecks } from '../checks/check-options.js';
 import { CiCollector } from '../checks/ci-collector.js';
 import type { CiOptions } from '../checks/cli-flags.js';
 import type { GroupBy, InputFormat, OutputFormat } from '../choices.js';
-import type { Report } from '../core/types.js';
+import type { Problem, Report } from '../core/types.js';
 import { CliError, type ExitCodeValue } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { type Keep, ReportCollector } from '../pipeline/collect.js';
@@ -12,7 +12,7 @@ import { builtInPrices } from '../pricing/price-data.js';
 import { CSV_HEADER, csvRow } from '../report/csv.js';
 import { EXPLAIN_HEADING, explainRequest } from '../report/explain.js';
 import { ndjsonRequestLine } from '../report/json.js';
-import { resolveInputs } from '../sources/inputs.js';
+import { type InputSpec, resolveInputs } from '../sources/inputs.js';
 import { finishReport } from './finish-report.js';
 import { ProgressMeter } from './progress-meter.js';
 
@@ -38,6 +38,8 @@ export interface InspectOptions extends CiOptions {
   pricingFiles: string[];
   /** --explain: each request's cost formula (and `items` in JSON costs). */
   explain: boolean;
+  /** --debug: say on stderr whether worker threads read the inputs. */
+  debug?: boolean;
 }
 
 /** Writes to stdout, waiting for the pipe to drain so that a slow reader never makes output pile up. */
@@ -66,6 +68,50 @@ export interface CollectOptions {
   explain: boolean;
   /** Write each request to stdout as it is read (NDJSON and CSV). */
   stream: 'ndjson' | 'csv' | null;
+  /** --debug: say on stderr whether worker threads read the inputs. */
+  debug?: boolean;
+}
+
+/**
+ * The report from worker threads, for a summary (the top requests and the totals) of big JSONL inputs
+ * whose responses stand alone; null when the run is not one of those (pipeline/parallel.ts).
+ */
+async function collectInParallel(
+  options: CollectOptions,
+  inputs: InputSpec[],
+  prices: { problems: Problem[] },
+  problems: Problem[],
+  io: CliIO,
+  progress: ProgressMeter | null,
+): Promise<Report | null> {
+  const eligible =
+    'top' in options.keep &&
+    !options.stream &&
+    !options.strict &&
+    !options.explain &&
+    !hasChecks(options.checks) &&
+    options.workers !== 0;
+  if (!eligible) return null;
+  const { planParallel, summarizeInParallel } = await import('../pipeline/parallel.js');
+  const plan = await planParallel(inputs, options.workers, options.inputFormat);
+  if (!plan) return null;
+  const top = (options.keep as { top: number }).top;
+  const merged = await summarizeInParallel(
+    plan,
+    { format: options.inputFormat, top, groupBy: options.groupBy, pricingFiles: options.pricingFiles },
+    [...prices.problems, ...problems],
+    { onBytes: progress?.onBytes, onRequests: (n) => progress?.onRequests(n) },
+  );
+  if (options.debug) {
+    io.stderr.write(
+      merged
+        ? `usage-inspect: debug: read in ${plan.parts.length} parts by ${plan.workers} worker threads\n`
+        : 'usage-inspect: debug: a response depends on the ones before it; reading again in one thread\n',
+    );
+  }
+  if (!merged) return null;
+  for (const p of merged.warnings.problems()) merged.collector.addProblem(p);
+  return merged.collector.report();
 }
 
 /**
@@ -82,8 +128,13 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
   const pricing = await loadPricing(options.pricingFiles, builtInPrices());
   const { inputs, problems } = await resolveInputs(files, io.stdin);
   const progress = await ProgressMeter.create(io, inputs);
-  const collector = new ReportCollector(options.keep, options.groupBy);
   const ci = new CiCollector(options.checks);
+  const parallel = await collectInParallel(options, inputs, pricing, problems, io, progress);
+  if (parallel) {
+    progress?.done();
+    return finishCollected(parallel, files, ci);
+  }
+  const collector = new ReportCollector(options.keep, options.groupBy);
   if (options.stream === 'csv') io.stdout.write(CSV_HEADER);
 
   let pending = '';
@@ -93,7 +144,6 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
       format: options.inputFormat,
       strict: options.strict,
       onBytes: progress?.onBytes,
-      workers: options.workers,
       prices: pricing.table,
       costItems: options.explain,
     },
@@ -126,7 +176,10 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
   if (pending) await writeOut(io, pending);
   progress?.done();
 
-  const report = collector.report();
+  return finishCollected(collector.report(), files, ci);
+}
+
+function finishCollected(report: Report, files: string[], ci: CiCollector): Report {
   if (report.totals.requests_with_usage === 0) {
     report.problems.push({
       source: { file: files.join(', '), line: null, event: null },

@@ -48,6 +48,10 @@ export class ProgressMeter {
     this.requests++;
   }
 
+  onRequests(n: number): void {
+    this.requests += n;
+  }
+
   private tick(): void {
     const now = Date.now();
     if (now - this.last < INTERVAL_MS) return;

@@ -63,6 +63,22 @@ export class TotalsAccumulator {
     return this.requests;
   }
 
+  /**
+   * Adds the totals of requests that came after those added so far, from a structured clone of another
+   * accumulator (as worker threads send them). addInto is associative, so this equals adding them one by
+   * one: sums add, an unknown TTL split stays unknown only if unknown on both sides, and tier, speed and
+   * geo survive only where both sides agree.
+   */
+  merge(other: TotalsAccumulator): void {
+    this.requests += other.requests;
+    this.cost.merge(other.cost);
+    if (other.withUsage === 0) return;
+    const first = this.withUsage === 0;
+    addInto(this.usage, other.usage, first);
+    addInto(this.billed, other.billed, first);
+    this.withUsage += other.withUsage;
+  }
+
   result(): Totals {
     return {
       requests: this.requests,

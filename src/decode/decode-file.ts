@@ -33,6 +33,12 @@ export interface DecodeOptions {
    * or garbled event is parsed and reported as usual.
    */
   fast?: boolean;
+  /**
+   * The input is one part of a JSONL file whose first line was already sniffed (worker threads read big
+   * files in parts): its layout is JSON lines, a byte-order mark is looked for only at the file's start,
+   * and an empty part is not an empty input.
+   */
+  part?: { atFileStart: boolean };
 }
 
 /** Which shapes a forced --input-format accepts per line (json and sse are whole-file layouts). */
@@ -173,7 +179,8 @@ function skippable(name: string, data: string): boolean {
   return data.indexOf('\\u00') === -1 || !ESCAPED_TYPE_LETTER.test(data);
 }
 
-function sniff(firstLine: string): 'sse' | 'json-line' | 'json-document' | 'unknown' {
+/** The layout a file's first non-blank line announces. */
+export function sniff(firstLine: string): 'sse' | 'json-line' | 'json-document' | 'unknown' {
   const t = firstLine.trimStart();
   if (/^(event|data|id|retry)\s*:/.test(t) || t.startsWith(':')) return 'sse';
   if (t.startsWith('{') || t.startsWith('[')) {
@@ -197,6 +204,8 @@ type Layout = 'sse' | 'json-line' | 'json-document' | 'unknown';
  */
 export class FileDecoder {
   private readonly fast: boolean;
+  private readonly atFileStart: boolean;
+  private readonly partial: boolean;
   private readonly acc = new StreamAccumulator('stream');
   private readonly allowed: ReadonlySet<Shape> | null;
   private layout: Layout | null;
@@ -215,9 +224,17 @@ export class FileDecoder {
     options: DecodeOptions = {},
   ) {
     this.fast = options.fast !== false;
+    this.atFileStart = options.part?.atFileStart ?? true;
+    this.partial = options.part !== undefined;
     this.allowed = format === 'auto' || format === 'json' || format === 'sse' ? null : FORMAT_SHAPES[format];
     this.layout =
-      format === 'sse' ? 'sse' : format === 'json' ? 'json-document' : format === 'auto' ? null : 'json-line';
+      format === 'sse'
+        ? 'sse'
+        : format === 'json'
+          ? 'json-document'
+          : format === 'auto' && !this.partial
+            ? null
+            : 'json-line';
   }
 
   /** Decodes a batch of lines; returns what they completed. */
@@ -235,7 +252,7 @@ export class FileDecoder {
 
   /** Decodes one line of text; `utf8` says whether its bytes were valid UTF-8. */
   private pushText(raw: string, utf8: boolean, out: DecodeItem[]): void {
-    const text = this.lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    const text = this.lineNo === 1 && this.atFileStart && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (this.layout === null) {
       if (text.trim() === '') return;
       this.layout = sniff(text);
@@ -291,7 +308,7 @@ export class FileDecoder {
         ),
       );
     }
-    if (!this.sawContent)
+    if (!this.sawContent && !this.partial)
       out.push(problem({ file: this.file, line: null, event: null }, 'empty input', 'warning'));
     return out;
   }

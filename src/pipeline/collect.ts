@@ -33,7 +33,8 @@ export function expense(r: RequestResult): number {
 
 /** A binary min-heap on expense, so the N most expensive requests are kept in O(N) memory. */
 class TopHeap {
-  private readonly items: RequestResult[] = [];
+  /** The heap itself; read by ReportCollector.merge from a worker's clone. */
+  readonly items: RequestResult[] = [];
   constructor(private readonly size: number) {}
 
   /** Adds r; returns true when something (r or an older entry) had to be dropped. */
@@ -127,6 +128,37 @@ export class ReportCollector {
     else if (this.top) {
       if (this.top.add(r)) this.omitted++;
     } else this.omitted++;
+  }
+
+  /**
+   * Adds what another collector (a structured clone of one, as worker threads send them, numbered and
+   * placed already) saw of the requests that came after those added here: the same report as having
+   * added those requests and problems one by one. Its top requests are offered in input order, which is
+   * how the heap breaks ties between equally expensive requests; they include every one of its requests
+   * that can be among the top here.
+   */
+  merge(other: ReportCollector): void {
+    this.totals.merge(other.totals);
+    for (const [key, acc] of other.groups) {
+      let mine = this.groups.get(key);
+      if (!mine) {
+        mine = new TotalsAccumulator();
+        this.groups.set(key, mine);
+      }
+      mine.merge(acc);
+    }
+    this.omitted += other.omitted;
+    if (other.top && this.top) {
+      for (const r of [...other.top.items].sort((a, b) => a.index - b.index))
+        if (this.top.add(r)) this.omitted++;
+    }
+    for (const p of other.problems) this.addProblem(p);
+    this.droppedProblems += other.droppedProblems;
+  }
+
+  /** The requests and problems held, for a worker's numbering and line numbers to be made the run's. */
+  held(): { requests: RequestResult[]; problems: Problem[] } {
+    return { requests: this.top ? this.top.items : this.all, problems: this.problems };
   }
 
   addProblem(p: Problem): void {

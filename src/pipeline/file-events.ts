@@ -1,7 +1,7 @@
 import { analyzeRecord } from '../core/analyze.js';
 import type { Problem, RequestResult } from '../core/types.js';
 import { type DecodeItem, decodeLines, type InputFormat } from '../decode/decode-file.js';
-import { readByteLines } from '../sources/byte-lines.js';
+import { type LineBatch, readByteLines } from '../sources/byte-lines.js';
 import { type InputSpec, readErrorMessage } from '../sources/inputs.js';
 
 /** What one input yields, in input order: analysed requests (not yet deduplicated or numbered) and problems. */
@@ -11,6 +11,20 @@ export interface FileEventOptions {
   format: InputFormat;
   fast: boolean;
   onBytes?: (bytes: number) => void;
+  /** One part of a JSONL file (see DecodeOptions.part); a read error is then thrown, not reported. */
+  part?: { atFileStart: boolean };
+  /** Called with the number of lines in each batch read. */
+  onLines?: (lines: number) => void;
+}
+
+async function* countedLines(
+  batches: AsyncIterable<LineBatch>,
+  onLines: (n: number) => void,
+): AsyncGenerator<LineBatch> {
+  for await (const batch of batches) {
+    onLines(batch.length);
+    yield batch;
+  }
 }
 
 async function* counted(
@@ -32,11 +46,12 @@ export async function* decodeInput(
   options: FileEventOptions,
 ): AsyncGenerator<DecodeItem[]> {
   try {
-    const batches = readByteLines(counted(input.open(), options.onBytes));
-    yield* decodeLines(input.name, batches, options.format, { fast: options.fast });
+    const read = readByteLines(counted(input.open(), options.onBytes));
+    const batches = options.onLines ? countedLines(read, options.onLines) : read;
+    yield* decodeLines(input.name, batches, options.format, { fast: options.fast, part: options.part });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (!code) throw err;
+    if (!code || options.part) throw err;
     const message = code === 'EISDIR' ? 'is a folder' : readErrorMessage(err);
     yield [
       { problem: { source: { file: input.name, line: null, event: null }, severity: 'error', message } },

@@ -1,143 +1,264 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DecodeItem, InputFormat } from '../decode/decode-file.js';
+import type { InputFormat } from '../choices.js';
+import type { Problem, SourceRef } from '../core/types.js';
+import { classify, type Shape } from '../decode/classify.js';
+import { sniff } from '../decode/decode-file.js';
+import { PricingWarnings } from '../pricing/pricing-problems.js';
 import type { InputSpec } from '../sources/inputs.js';
-import { analyzeItems, type FileEvent } from './file-events.js';
-import type { PipelineOptions } from './request-stream.js';
+import { ReportCollector } from './collect.js';
+import { type Part, type PartOptions, type PartSummary, summarizePart } from './part-summary.js';
 
-/** Main thread → worker: a file to decode, or word that one more batch was taken. */
-export type ToWorker = { file: number; path: string; format: InputFormat; fast: boolean } | { taken: true };
-
-/** Worker → main thread: a batch of decoded items as JSON text, the end of a file, or a failure. */
-export type ToMain =
-  | { file: number; items: string; bytes: number }
-  | { file: number; done: true; bytes: number }
-  | { file: number; failed: string };
-
-/**
- * How many batches (about 1 MiB of input each) a worker may decode ahead of the main thread: enough to
- * keep both busy, few enough that memory stays flat whatever the input size.
- */
-export const MAX_BATCHES_AHEAD = 4;
-
-export interface ParallelPlan {
-  workers: number;
+/** Main thread → worker: a part to summarise. */
+export interface ToWorker {
+  id: number;
+  part: Part;
 }
 
-/** Below this much input, starting a worker (about 30 ms) costs more than it saves. */
-const MIN_TOTAL_BYTES = 16 * 1024 * 1024;
+/** Worker → main thread: progress, a part's summary, or why the run must be read in one thread. */
+export type ToMain =
+  | { progress: { bytes: number; requests: number } }
+  | { id: number; summary: PartSummary }
+  | { id: number; orderDependent: true }
+  | { id: number; failed: string };
+
+/** Below this much input, starting workers (about 50 ms) costs more than it saves. */
+const MIN_TOTAL_BYTES = 32 * 1024 * 1024;
 const MAX_WORKERS = 4;
+/** Parts are at least this big, and about four per worker, so that workers finish close together. */
+const MIN_PART_BYTES = 4 * 1024 * 1024;
+/** How much of each file is read up front to see what it holds. */
+const HEAD_BYTES = 64 * 1024;
+/** Input formats whose lines can stand alone. */
+const SPLITTABLE: ReadonlySet<InputFormat> = new Set(['auto', 'jsonl', 'batch']);
+/** What a line can be whose meaning depends on the lines before it. */
+const ORDER_DEPENDENT: ReadonlySet<Shape> = new Set([
+  'event',
+  'claude_code',
+  'claude_code_other',
+  'recording',
+]);
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
+export interface ParallelPlan {
+  parts: Part[];
+  workers: number;
+}
+
+/** Reads the first `length` bytes of a file (fewer at its end). */
+async function head(path: string, length: number, at = 0): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await file.read(buf, 0, length, at);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
 /**
- * Whether to read and decode these inputs in worker threads, and with how many. `auto` uses them for
- * 16 MB or more of files when there is a core to spare: the main thread keeps one for cost, checks and
- * the report. Standard input is always read in the main thread.
+ * Whether a file is JSON lines of responses that stand alone (Messages, usage, batch results, API
+ * errors), judged as the decoder would from its first non-blank line. Streams, Claude Code transcripts
+ * and recordings are read in order in one thread; a worker that meets one later stops the parallel run.
+ */
+async function standsAlone(path: string, size: number, format: InputFormat): Promise<boolean> {
+  const bytes = await head(path, HEAD_BYTES);
+  const lines = bytes.toString('utf8').split('\n');
+  // A last line cut by the read says nothing yet.
+  if (bytes.length < size) lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i] as string;
+    if (i === 0 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line.trim() === '') continue;
+    if (format === 'auto' && sniff(line) !== 'json-line') return false;
+    try {
+      return !ORDER_DEPENDENT.has(classify(JSON.parse(line)));
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/** Where the line holding byte `at` ends (just after its LF), or null when none is near. */
+async function lineEndAfter(path: string, at: number): Promise<number | null> {
+  for (let from = at; from < at + 16 * HEAD_BYTES; from += HEAD_BYTES) {
+    const bytes = await head(path, HEAD_BYTES, from);
+    const nl = bytes.indexOf(10);
+    if (nl !== -1) return from + nl + 1;
+    if (bytes.length < HEAD_BYTES) return null;
+  }
+  return null;
+}
+
+async function partsOf(path: string, size: number, partBytes: number): Promise<Part[]> {
+  const parts: Part[] = [];
+  let start = 0;
+  for (let at = partBytes; at < size - partBytes / 2; at += partBytes) {
+    const end = await lineEndAfter(path, Math.max(at, start));
+    if (end === null || end >= size) break;
+    parts.push({ file: path, start, end });
+    start = end;
+  }
+  parts.push({ file: path, start, end: size });
+  return parts;
+}
+
+/**
+ * Whether to summarise these inputs in worker threads, and how: each file of standalone JSON lines is
+ * cut at line ends into parts of a few megabytes. `auto` does so for 32 MB or more with two cores or
+ * more; a number asks for that many workers whatever the size. Standard input and every other kind of
+ * input are read in this thread.
  */
 export async function planParallel(
   inputs: InputSpec[],
-  requested: number | 'auto' = 'auto',
+  requested: number | 'auto',
+  format: InputFormat,
 ): Promise<ParallelPlan | null> {
-  if (requested === 0 || inputs.length === 0) return null;
-  // Under the test runner the sources are TypeScript and there is no built worker: decode in-thread.
+  if (requested === 0 || inputs.length === 0 || !SPLITTABLE.has(format)) return null;
+  // Under the test runner the sources are TypeScript and there is no built worker.
   if (!existsSync(fileURLToPath(WORKER_URL))) return null;
-  if (inputs.some((input) => input.stdin)) return null;
-  if (requested !== 'auto') return { workers: Math.min(requested, inputs.length) };
-  const cores = availableParallelism();
-  if (cores < 2) return null;
-  let total = 0;
+  const workers = requested === 'auto' ? Math.min(availableParallelism(), MAX_WORKERS) : requested;
+  if (workers < 2 && requested === 'auto') return null;
+  const sizes: number[] = [];
   for (const input of inputs) {
+    if (input.stdin) return null;
     try {
-      total += (await stat(input.name)).size;
+      const info = await stat(input.name);
+      if (!info.isFile() || info.size === 0) return null;
+      sizes.push(info.size);
     } catch {
-      // Reported when the input is read.
+      return null;
     }
   }
-  if (total < MIN_TOTAL_BYTES) return null;
-  return { workers: Math.max(1, Math.min(cores - 1, MAX_WORKERS, inputs.length)) };
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (requested === 'auto' && total < MIN_TOTAL_BYTES) return null;
+  for (const [i, input] of inputs.entries()) {
+    if (!(await standsAlone(input.name, sizes[i] as number, format))) return null;
+  }
+  const partBytes = Math.max(MIN_PART_BYTES, Math.ceil(total / (workers * 4)));
+  const parts: Part[] = [];
+  for (const [i, input] of inputs.entries())
+    parts.push(...(await partsOf(input.name, sizes[i] as number, partBytes)));
+  return { parts, workers: Math.min(workers, parts.length) };
 }
 
-interface FileSlot {
-  /** Decoded batches as JSON text, in order, not yet taken. */
-  batches: string[];
-  done: boolean;
+/** Renumbers a part's requests after those before it and moves its line numbers to the whole file's. */
+function place(summary: PartSummary, indexOffset: number, lineOffset: number): void {
+  const moved = new Set<SourceRef>();
+  const move = (source: SourceRef) => {
+    if (moved.has(source)) return;
+    moved.add(source);
+    if (source.line !== null) source.line += lineOffset;
+  };
+  for (const r of summary.held.requests) {
+    r.index += indexOffset;
+    move(r.source);
+  }
+  for (const p of summary.held.problems) move(p.source);
+  for (const source of summary.held.warningSources) move(source);
+}
+
+export interface ParallelProgress {
+  onBytes?: (bytes: number) => void;
+  onRequests?: (requests: number) => void;
 }
 
 /**
- * Reads and decodes files in worker threads (file i goes to worker i mod n) and yields their events
- * strictly in input order, so the result is identical to decoding them one after another: deduplication,
- * numbering and cost happen afterwards, in this thread. Decoded items cross over as one JSON text per batch,
- * which costs far less than cloning them as objects; JSON gives back exactly what JSON.parse made in the
- * worker (token counts are whole numbers, and extract/counts.ts reads -0 as 0 on both paths). Usage is
- * extracted here, so the workers do only the reading and parsing.
+ * Summarises the parts in worker threads (and this one) and merges their summaries in input order into one collector:
+ * the report is the one reading everything in one thread gives (test/parallel.test.ts compares them), as
+ * long as every response stands alone. Returns null when one does not (a stream, a Claude Code line, a
+ * recording) or a worker fails: the caller then reads the inputs in one thread, from the start.
  */
-export async function* parallelFileEvents(
-  inputs: InputSpec[],
+export async function summarizeInParallel(
   plan: ParallelPlan,
-  options: PipelineOptions,
-): AsyncGenerator<FileEvent[]> {
-  const slots: FileSlot[] = inputs.map(() => ({ batches: [], done: false }));
-  const workers: Worker[] = [];
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
+  options: PartOptions,
+  initialProblems: Problem[],
+  progress: ParallelProgress = {},
+): Promise<{ collector: ReportCollector; warnings: PricingWarnings } | null> {
+  const collector = new ReportCollector({ top: options.top }, options.groupBy);
+  const warnings = new PricingWarnings();
+  for (const p of initialProblems) collector.addProblem(p);
+  const done: (PartSummary | undefined)[] = [];
+  let merged = 0;
+  let requests = 0;
+  const lines = new Map<string, number>();
+  const mergeReady = () => {
+    for (let s = done[merged]; s !== undefined; s = done[merged]) {
+      const part = plan.parts[merged] as Part;
+      place(s, requests, lines.get(part.file) ?? 0);
+      collector.merge(s.collector);
+      warnings.merge(s.warnings);
+      requests += s.requests;
+      lines.set(part.file, (lines.get(part.file) ?? 0) + s.lines);
+      done[merged] = undefined;
+      merged++;
+    }
   };
 
-  for (let i = 0; i < plan.workers; i++) {
-    // A small young generation: a worker holds a few batches at a time, and its heap counts in the
-    // process's memory (the 150 MB budget in bench/).
-    const worker = new Worker(WORKER_URL, {
-      resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 96 },
-    });
-    worker.on('message', (reply: ToMain) => {
-      const slot = slots[reply.file];
-      if ('failed' in reply) failure = new Error(reply.failed);
-      else if (slot) {
-        if (reply.bytes > 0) options.onBytes?.(reply.bytes);
-        if ('items' in reply) slot.batches.push(reply.items);
-        else slot.done = true;
+  const workers: Worker[] = [];
+  let next = 0;
+  let failed = false;
+  const outcome = await new Promise<boolean>((resolve) => {
+    const finish = (ok: boolean) => {
+      failed ||= !ok;
+      resolve(ok);
+    };
+    const give = (worker: Worker) => {
+      if (next < plan.parts.length && !failed) {
+        const id = next++;
+        worker.postMessage({ id, part: plan.parts[id] as Part } satisfies ToWorker);
       }
-      notify();
-    });
-    worker.on('error', (err) => {
-      failure = err;
-      notify();
-    });
-    workers.push(worker);
-  }
-  inputs.forEach((input, file) => {
-    const task: ToWorker = { file, path: input.name, format: options.format, fast: options.fast !== false };
-    workers[file % workers.length]?.postMessage(task);
-  });
-
-  try {
-    let current = 0;
-    while (current < inputs.length) {
-      if (failure) throw failure;
-      const slot = slots[current] as FileSlot;
-      const json = slot.batches.shift();
-      if (json !== undefined) {
-        workers[current % workers.length]?.postMessage({ taken: true } satisfies ToWorker);
-        const events = analyzeItems(JSON.parse(json) as DecodeItem[]);
-        if (events.length > 0) yield events;
-        continue;
+    };
+    // This thread takes parts too, between the workers' messages: one isolate fewer to start and warm up.
+    const own = async () => {
+      while (next < plan.parts.length && !failed) {
+        const id = next++;
+        try {
+          done[id] = await summarizePart(plan.parts[id] as Part, options, (bytes, n) => {
+            progress.onBytes?.(bytes);
+            progress.onRequests?.(n);
+          });
+        } catch {
+          finish(false);
+          return;
+        }
+        mergeReady();
+        if (merged === plan.parts.length) finish(true);
       }
-      if (slot.done) {
-        current++;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
+    };
+    for (let i = 1; i < plan.workers; i++) {
+      const worker = new Worker(WORKER_URL, { workerData: options });
+      worker.on('message', (message: ToMain) => {
+        if ('progress' in message) {
+          progress.onBytes?.(message.progress.bytes);
+          progress.onRequests?.(message.progress.requests);
+          return;
+        }
+        if (!('summary' in message)) {
+          finish(false);
+          return;
+        }
+        done[message.id] = message.summary;
+        mergeReady();
+        if (merged === plan.parts.length) finish(true);
+        else give(worker);
       });
+      worker.on('error', () => finish(false));
+      worker.on('exit', () => {
+        if (merged < plan.parts.length) finish(false);
+      });
+      workers.push(worker);
+      give(worker);
     }
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+    void own();
+  });
+  await Promise.all(workers.map((w) => w.terminate()));
+  return outcome ? { collector, warnings } : null;
 }

@@ -15,8 +15,6 @@ export interface PipelineOptions {
   fast?: boolean;
   /** Called with the byte count of every chunk read, for progress display. */
   onBytes?: (bytes: number) => void;
-  /** Worker threads that read and decode: 'auto' (default) decides by core count and input size; 0 never. */
-  workers?: number | 'auto';
   /** Prices for the cost of each request; the built-in table when absent. */
   prices?: PriceTable;
   /** Keep each cost's priced lines (`items`), for --explain. */
@@ -33,16 +31,6 @@ async function* sequential(inputs: InputSpec[], options: PipelineOptions): Async
       onBytes: options.onBytes,
     });
   }
-}
-
-async function source(inputs: InputSpec[], options: PipelineOptions): Promise<AsyncIterable<FileEvent[]>> {
-  const workers = options.workers ?? 'auto';
-  if (workers !== 0 && !options.strict) {
-    const { planParallel, parallelFileEvents } = await import('./parallel.js');
-    const plan = await planParallel(inputs, workers);
-    if (plan) return parallelFileEvents(inputs, plan, options);
-  }
-  return sequential(inputs, options);
 }
 
 /**
@@ -63,8 +51,7 @@ export async function* streamRequests(
   const withItems = options.costItems === true;
   const emit = (r: RequestResult, out: PipelineEvent[]): void => {
     // Results are fresh objects owned by this stream: numbering and pricing them in place avoids a copy
-    // each. Pricing happens here, after deduplication and outside the decoding workers, so that --pricing
-    // files are read once and duplicates are never priced.
+    // each. Pricing happens here, after deduplication, so that duplicates are never priced.
     r.index = ++index;
     priceRequest(r, prices, withItems);
     warnings.add(r);
@@ -79,7 +66,7 @@ export async function* streamRequests(
   for (const p of initialProblems) problem(p, first);
   if (first.length > 0) yield first;
   if (!stopped) {
-    for await (const events of await source(inputs, options)) {
+    for await (const events of sequential(inputs, options)) {
       const out: PipelineEvent[] = [];
       for (const event of events) {
         if ('problem' in event) problem(event.problem, out);

@@ -34,6 +34,21 @@ export class CostAccumulator {
     if (!c.confirmed) this.confirmed = false;
   }
 
+  /**
+   * Adds the sums of another accumulator, a structured clone of one (as worker threads send them): the
+   * same as having added its requests here, in any order.
+   */
+  merge(other: CostAccumulator): void {
+    this.total.merge(other.total);
+    this.withoutCache.merge(other.withoutCache);
+    for (const k of CATEGORIES) this.breakdown[k].merge(other.breakdown[k]);
+    this.priced += other.priced;
+    this.unpriced += other.unpriced;
+    this.confirmed &&= other.confirmed;
+    for (const m of other.unconfirmedModels) this.unconfirmedModels.add(m);
+    for (const m of other.unpricedModels) this.unpricedModels.add(m);
+  }
+
   /** Which models left a request unpriced or unconfirmed (its iterations each count on their own). */
   private noteModels(r: RequestResult): void {
     const parts = r.iterations.length > 0 ? r.iterations.filter((it) => it.billed) : [r];

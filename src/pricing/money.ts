@@ -151,4 +151,10 @@ export class ExactSum {
   get value(): bigint {
     return this.big + BigInt(this.small);
   }
+
+  /** Adds another sum: a structured clone of one, as worker threads send them (its fields, no methods). */
+  merge(other: ExactSum): void {
+    this.big += other.big;
+    this.add(other.small);
+  }
 }

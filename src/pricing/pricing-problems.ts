@@ -41,6 +41,30 @@ export class PricingWarnings {
     }
   }
 
+  /**
+   * Adds the warnings of requests that came after those added so far, from a structured clone of another
+   * collector (as worker threads send them): the same as having added those requests here.
+   */
+  merge(other: PricingWarnings): void {
+    for (const [reason, seen] of other.unpriced) {
+      const mine = this.unpriced.get(reason);
+      if (mine) mine.count += seen.count;
+      else if (this.unpriced.size < MAX_REASONS) this.unpriced.set(reason, { ...seen });
+      else this.otherUnpriced += seen.count;
+    }
+    this.otherUnpriced += other.otherUnpriced;
+    this.unknownTtl += other.unknownTtl;
+    this.unknownTtlRequests += other.unknownTtlRequests;
+    this.unknownTtlSource ??= other.unknownTtlSource;
+  }
+
+  /** Every source this collector holds, for worker threads' line numbers to be moved to the whole file's. */
+  sources(): SourceRef[] {
+    const out = [...this.unpriced.values()].map((s) => s.source);
+    if (this.unknownTtlSource) out.push(this.unknownTtlSource);
+    return out;
+  }
+
   problems(): Problem[] {
     const problems: Problem[] = [...this.unpriced].map(([reason, { source, count }]) => ({
       source,

@@ -63,7 +63,7 @@ export class LineBatch {
 }
 
 /** Initial room for a chunk and the partial line before it; doubled when one line needs more. */
-const INITIAL_CAPACITY = 1 << 20;
+const INITIAL_CAPACITY = 1 << 18;
 
 /**
  * Splits a byte stream into batches of complete lines without decoding them, holding no more than one
