@@ -29,6 +29,11 @@ export class SseParser {
     return null;
   }
 
+  /** Whether no event is in progress: the next line starts one. */
+  idle(): boolean {
+    return this.name === null && this.data.length === 0;
+  }
+
   /** Flushes an event left without its closing blank line at the end of input. */
   end(): SseEvent | null {
     return this.dispatch();

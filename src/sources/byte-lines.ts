@@ -4,36 +4,60 @@ import { isUtf8 } from 'node:buffer';
 type Utf8Slicer = Buffer & { utf8Slice(start: number, end: number): string };
 
 /**
- * Complete lines found in one read, still as bytes: line i is `bytes[starts[i], ends[i])`, without its
- * LF or CRLF. The memory is reused by the next read: take what you need before asking for the next batch.
+ * Complete lines found in one read, still as bytes: `bytes[0, end)`, each line ending in LF except, at
+ * the end of the input, the last. Line ends are found only when asked for (`starts`/`ends`): SSE text is
+ * decoded and split as a whole, JSON lines one by one. The memory is reused by the next read: take what
+ * you need before asking for the next batch.
  */
 export class LineBatch {
   /** Whether every line of the batch is valid UTF-8 (checked once, natively, for the whole batch). */
   readonly utf8: boolean;
   private texts: string[] | null = null;
+  private offsets: { starts: number[]; ends: number[] } | null = null;
 
   constructor(
     readonly bytes: Buffer,
-    readonly starts: number[],
-    readonly ends: number[],
-    /** First byte after the last line's LF. */
-    regionEnd: number,
+    /** First byte after the batch. */
+    private readonly end: number,
   ) {
-    this.utf8 = starts.length === 0 || isUtf8(bytes.subarray(starts[0], regionEnd));
+    this.utf8 = isUtf8(bytes.subarray(0, end));
+  }
+
+  /** Where each line starts and ends (without its LF or CRLF). */
+  private lineOffsets(): { starts: number[]; ends: number[] } {
+    if (this.offsets) return this.offsets;
+    const { bytes, end } = this;
+    const view = bytes.subarray(0, end);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let start = 0;
+    while (start < end) {
+      const nl = view.indexOf(10, start);
+      const stop = nl === -1 ? end : nl;
+      starts.push(start);
+      ends.push(stop > start && bytes[stop - 1] === 13 ? stop - 1 : stop);
+      start = stop + 1;
+    }
+    this.offsets = { starts, ends };
+    return this.offsets;
   }
 
   get length(): number {
-    return this.starts.length;
+    return this.texts ? this.texts.length : this.lineOffsets().starts.length;
   }
 
   /** Whether line i is valid UTF-8; invalid bytes read as U+FFFD. */
   isUtf8(i: number): boolean {
-    return this.utf8 || isUtf8(this.bytes.subarray(this.starts[i], this.ends[i]));
+    if (this.utf8) return true;
+    const { starts, ends } = this.lineOffsets();
+    return isUtf8(this.bytes.subarray(starts[i], ends[i]));
   }
 
   /** Line i as text. */
   line(i: number): string {
-    return (this.bytes as Utf8Slicer).utf8Slice(this.starts[i] as number, this.ends[i] as number);
+    if (this.texts) return this.texts[i] as string;
+    const { starts, ends } = this.lineOffsets();
+    return (this.bytes as Utf8Slicer).utf8Slice(starts[i] as number, ends[i] as number);
   }
 
   /**
@@ -43,19 +67,13 @@ export class LineBatch {
    */
   lines(): string[] {
     if (this.texts) return this.texts;
-    const n = this.starts.length;
-    const out: string[] = new Array(n);
-    if (n > 0) {
-      const text = this.bytes.toString('utf8', this.starts[0], this.ends[n - 1]);
-      let from = 0;
-      for (let i = 0; i < n; i++) {
-        // The last line's CR, if any, is already outside the decoded range.
-        const last = i === n - 1;
-        const nl = last ? text.length : text.indexOf('\n', from);
-        const cut = !last && nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        out[i] = text.slice(from, cut);
-        from = nl + 1;
-      }
+    const text = (this.bytes as Utf8Slicer).utf8Slice(0, this.end);
+    const out = text.split('\n');
+    // Lines end in LF, so the last piece is empty, unless the input ended without one.
+    if (out[out.length - 1] === '') out.pop();
+    for (let i = 0; i < out.length; i++) {
+      const line = out[i] as string;
+      if (line.charCodeAt(line.length - 1) === 13) out[i] = line.slice(0, -1);
     }
     this.texts = out;
     return out;
@@ -84,28 +102,17 @@ export async function* readByteLines(stream: AsyncIterable<Buffer | string>): As
       bytes.copy(grown, 0, 0, held);
       bytes = grown;
     }
-    // The partial line holds no LF: the search starts in the new chunk.
-    let nl = chunk.indexOf(10);
     chunk.copy(bytes, held);
-    const starts: number[] = [];
-    const ends: number[] = [];
-    let start = 0;
-    if (nl !== -1) {
-      const view = bytes.subarray(0, held + chunk.length);
-      nl += held;
-      while (nl !== -1) {
-        starts.push(start);
-        ends.push(nl > start && bytes[nl - 1] === 13 ? nl - 1 : nl);
-        start = nl + 1;
-        nl = view.indexOf(10, start);
-      }
-    }
+    // The partial line holds no LF: only the new chunk can end a line.
+    const last = chunk.lastIndexOf(10);
     held += chunk.length;
-    if (starts.length > 0) yield new LineBatch(bytes, starts, ends, start);
+    if (last === -1) continue;
+    const end = held - chunk.length + last + 1;
+    yield new LineBatch(bytes, end);
     // Keep the partial line at the start for the next chunk.
-    if (start > 0) bytes.copyWithin(0, start, held);
-    held -= start;
+    bytes.copyWithin(0, end, held);
+    held -= end;
   }
-  const end = held > 0 && bytes[held - 1] === 13 ? held - 1 : held;
-  if (end > 0) yield new LineBatch(bytes, [0], [end], held);
+  // The last line, without a line end: a lone CR is no line.
+  if (held > 1 || (held === 1 && bytes[0] !== 13)) yield new LineBatch(bytes, held);
 }
