@@ -30,6 +30,20 @@ describe('renderers', () => {
     expect(text).not.toMatch(/\u001b\[/);
   });
 
+  it('measures the full layout exactly: kept at its own width, dropped one column narrower', async () => {
+    for (const names of [FIXTURES, ['11-cache-read.json']]) {
+      const report = await reportFrom(names);
+      const chalk = makeChalk(0);
+      const requests = (text: string) => text.slice(0, text.indexOf('└') + 1);
+      const full = requests(renderTable(report, { width: 10_000, chalk, layout: 'full' }));
+      const width = Math.max(...full.split('\n').map((l) => l.length));
+      expect(requests(renderTable(report, { width, chalk }))).toBe(full);
+      const narrower = requests(renderTable(report, { width: width - 1, chalk }));
+      expect(narrower).toBe(requests(renderTable(report, { width: width - 1, chalk, layout: 'compact' })));
+      expect(narrower).not.toBe(full);
+    }
+  });
+
   it('colours the cache status when colour is on', async () => {
     const text = renderTable(await reportFrom(['11-cache-read.json']), { width: 220, chalk: makeChalk(1) });
     expect(text).toContain('\u001b[32mhit');

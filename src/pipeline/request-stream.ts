@@ -66,11 +66,13 @@ export async function* streamRequests(
   for (const p of initialProblems) problem(p, first);
   if (first.length > 0) yield first;
   if (!stopped) {
+    let out: PipelineEvent[] = [];
+    const release = (r: RequestResult) => emit(r, out);
     for await (const events of sequential(inputs, options)) {
-      const out: PipelineEvent[] = [];
+      out = [];
       for (const event of events) {
         if ('problem' in event) problem(event.problem, out);
-        else window.push(event.request, (r) => emit(r, out));
+        else window.push(event.request, release);
         if (stopped) break;
       }
       if (out.length > 0) yield out;

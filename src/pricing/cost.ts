@@ -79,6 +79,8 @@ export function zeroCost(note: string): Cost {
   };
 }
 
+const NO_ITEMS: CostItem[] = [];
+
 const SUPPLY = 'add a price with --pricing FILE (usage-inspect pricing --help)';
 
 /**
@@ -304,7 +306,8 @@ export function priceTokens(
 
   const e = basis.effective;
   const breakdown = zeroBreakdown();
-  const items: CostItem[] = [];
+  // Without --explain no line is kept, and the empty list is shared (costs are never changed once made).
+  const items: CostItem[] = ctx.withItems ? [] : NO_ITEMS;
   let total = 0;
   let inputSide = 0;
   for (const category of TOKEN_CATEGORIES) {

@@ -34,6 +34,9 @@ function contextFor(r: PricedRequest, table: PriceTable, withItems: boolean): Pr
   };
 }
 
+/** Shared: costs are never changed once made (addCharges and sumCosts build new lists). */
+const NO_NOTES: string[] = [];
+
 /**
  * A request's costs. The top level is priced at the request's model. With `usage.iterations` the bill is
  * the sum over every billed iteration, each at its own model's rates and judged on its own for long context:
@@ -48,7 +51,7 @@ export function requestCosts(r: PricedRequest, table: PriceTable, withItems = fa
   const ctx = contextFor(r, table, withItems);
   const tools = serverToolCharges(r.usage.server_tool_use, table);
   const toolNotes =
-    tools.unpriced.length > 0 ? [`server tools not priced: ${tools.unpriced.join(', ')}`] : [];
+    tools.unpriced.length > 0 ? [`server tools not priced: ${tools.unpriced.join(', ')}`] : NO_NOTES;
   const top = addCharges(
     priceTokens(r.usage, r.model, ctx, { iteration: null, applySpeed: true }),
     tools.items,

@@ -1,9 +1,11 @@
 import { basename } from 'node:path';
 import type { Problem, Report, RequestResult, SourceRef } from '../core/types.js';
 
-const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+/** Made on first use: setting up Intl costs about 20 ms, which output without numbers to format never needs. */
+let intFormat: Intl.NumberFormat | null = null;
 
 export function formatInt(n: number): string {
+  intFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
   return intFormat.format(n);
 }
 

@@ -86,6 +86,27 @@ export function layoutColumns(layout: 'full' | 'compact', keepLabel = false, col
     : columns.filter((c) => c.compact || (keepLabel && c.header === 'Source'));
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * How wide `draw` makes a table when every cell is printable ASCII (one terminal column per character):
+ * each column as wide as its widest cell plus one space each side, and a border before each column and
+ * after the last. Null otherwise (wide characters and the like), when only drawing tells.
+ */
+function asciiWidth(rows: RowData[], columns: Column[], title: string): number | null {
+  let width = 1;
+  for (const c of columns) {
+    let widest = c.header.length;
+    for (const row of rows) {
+      const text = printable(c.cell(row));
+      if (!PRINTABLE_ASCII.test(text)) return null;
+      widest = Math.max(widest, text.length);
+    }
+    width += widest + 3;
+  }
+  return Math.max(width, title.length);
+}
+
 /** Draws with the full columns, or the compact ones when the full table is wider than the terminal. */
 function fitToWidth(
   rows: RowData[],
@@ -103,9 +124,13 @@ function fitToWidth(
       options.colWidths,
     );
   }
+  // Drawing costs far more than measuring: the full table is drawn only to be measured when its cells
+  // alone cannot tell.
+  const known = asciiWidth(rows, columns, title);
+  const compact = () => draw(rows, layoutColumns('compact', keepLabel, columns), options.chalk, title);
+  if (known !== null) return known <= options.width ? draw(rows, columns, options.chalk, title) : compact();
   const full = draw(rows, columns, options.chalk, title);
-  if (widthOf(full) <= options.width) return full;
-  return draw(rows, layoutColumns('compact', keepLabel, columns), options.chalk, title);
+  return widthOf(full) <= options.width ? full : compact();
 }
 
 /** The Requests table; `withTotal` false leaves out the total row (a run still in progress). */
