@@ -118,4 +118,11 @@ if (memoryGb > 0) {
     `memory                 ${memoryGb} GB JSONL → ndjson: peak RSS ${(r.rss / 2 ** 20).toFixed(0)} MiB (target < 150 MiB)`,
   );
   rmSync(big);
+  const cc = join(work, `claude-code-${memoryGb}gb`);
+  if (!existsSync(cc)) await generateClaudeCode(cc, memoryGb * 1e9, 200, 11);
+  const c = await measure([bin, 'inspect', cc, '--top', '20']);
+  console.log(
+    `memory                 ${memoryGb} GB Claude Code → table: peak RSS ${(c.rss / 2 ** 20).toFixed(0)} MiB (target < 150 MiB)`,
+  );
+  rmSync(cc, { recursive: true });
 }

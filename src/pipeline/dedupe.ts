@@ -1,4 +1,5 @@
 import type { Problem, RequestResult } from '../core/types.js';
+import { SeenKeys } from './seen-keys.js';
 
 /**
  * Claude Code writes one transcript line per content block while a response streams, each with the same
@@ -34,10 +35,12 @@ interface Held {
  * complete one, one warning says how many such lines there were.
  */
 export class DedupeWindow {
-  private readonly held: Held[] = [];
+  /** Held requests from `head` on; released slots before it are null until the list is compacted. */
+  private readonly held: (Held | null)[] = [];
   private head = 0;
   private readonly byKey = new Map<string, Held>();
-  private readonly released = new Set<string>();
+  /** Keys of every Claude Code response released so far, for copies that come much later. */
+  private readonly released = new SeenKeys();
   private lateMoreComplete = 0;
   private lateSource: Problem['source'] | null = null;
 
@@ -86,6 +89,8 @@ export class DedupeWindow {
 
   private release(): RequestResult {
     const held = this.held[this.head] as Held;
+    // Let the released request be collected now, not when the list is next compacted.
+    this.held[this.head] = null;
     this.head++;
     if (held.key !== null) {
       this.byKey.delete(held.key);

@@ -1,0 +1,37 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SeenKeys } from '../src/pipeline/seen-keys.js';
+
+describe('SeenKeys', () => {
+  it('answers as a Set of the same strings does, across growth', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'binary', maxLength: 12 }), { maxLength: 3000 }),
+        fc.array(fc.string({ unit: 'binary', maxLength: 12 }), { maxLength: 200 }),
+        (added, probes) => {
+          const keys = new SeenKeys();
+          const set = new Set<string>();
+          for (const k of added) {
+            keys.add(k);
+            set.add(k);
+          }
+          expect(keys.size).toBe(set.size);
+          for (const k of [...added, ...probes]) expect(keys.has(k)).toBe(set.has(k));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('tells apart a million keys shaped like Claude Code ids', () => {
+    const keys = new SeenKeys();
+    const id = (i: number) =>
+      `msg_01${i.toString(36).padStart(22, 'x')}\u0000req_011C${(i * 7919).toString(36)}`;
+    for (let i = 0; i < 1_000_000; i++) keys.add(id(i));
+    expect(keys.size).toBe(1_000_000);
+    let falseHits = 0;
+    for (let i = 1_000_000; i < 1_200_000; i++) if (keys.has(id(i))) falseHits++;
+    expect(falseHits).toBe(0);
+    expect(keys.has(id(123_456))).toBe(true);
+  });
+});
