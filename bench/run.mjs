@@ -2,9 +2,19 @@
 // turn on the same data, and prints medians, MB/s, peak RSS and the ratios. Not part of `npm test`.
 //   --size MB     size of each generated input (default 200)
 //   --runs N      runs per command (default 3)
-//   --memory-gb G also check peak RSS on a G GB JSONL input (default 0: skip)
+//   --memory-gb G also check peak RSS on G GB of JSONL and of Claude Code transcripts (default 0: skip)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateClaudeCode, generateJsonl, generateSse } from './generate.mjs';
@@ -33,11 +43,13 @@ function bytesOf(path) {
   return readdirSync(path).reduce((n, f) => n + statSync(join(path, f)).size, 0);
 }
 
-/** Runs a command, returning wall time and peak RSS (VmHWM read from /proc while it runs). */
-function measure(args) {
+/** Runs a command (with a file on stdin, if given), returning wall time and peak RSS (VmHWM from /proc). */
+function measure(args, stdinFile) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const stdin = stdinFile ? openSync(stdinFile, 'r') : 'ignore';
+    const child = spawn(process.execPath, args, { stdio: [stdin, 'ignore', 'pipe'] });
+    if (typeof stdin === 'number') closeSync(stdin);
     let peak = 0;
     let stderr = '';
     child.stderr.on('data', (d) => {
@@ -81,14 +93,40 @@ async function startup() {
   const version = [];
   const stdin = [];
   const small = join(root, 'fixtures/11-cache-read.json');
-  for (let i = 0; i < Math.max(5, runs); i++) {
+  for (let i = 0; i < Math.max(11, runs); i++) {
     empty.push((await measure(['-e', ''])).ms);
     version.push((await measure([bin, '--version'])).ms);
-    stdin.push((await measure([bin, 'inspect', small, '--format', 'json'])).ms);
+    stdin.push((await measure([bin, 'inspect', '--format', 'json'], small)).ms);
   }
   const e = median(empty);
   console.log(
-    `start-up               node -e '' ${e.toFixed(0)}ms  --version ${median(version).toFixed(0)}ms (${(median(version) / e).toFixed(2)}x)  inspect one response ${median(stdin).toFixed(0)}ms (${(median(stdin) / e).toFixed(2)}x)`,
+    `start-up               node -e '' ${e.toFixed(0)}ms  --version ${median(version).toFixed(0)}ms (${(median(version) / e).toFixed(2)}x)  inspect one response on stdin ${median(stdin).toFixed(0)}ms (${(median(stdin) / e).toFixed(2)}x)`,
+  );
+}
+
+/**
+ * How much a second core gives this workload on this machine: two processes reading half the JSONL each,
+ * at once, against one reading all of it. On the 2-vCPU machines we run on, the two take about as long as
+ * the one, which is why --workers is off by default.
+ */
+async function parallelCapacity(path) {
+  const halves = [`${path}.half-1`, `${path}.half-2`];
+  if (!existsSync(halves[1])) {
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const mid = Math.floor(lines.length / 2);
+    writeFileSync(halves[0], `${lines.slice(0, mid).join('\n')}\n`);
+    writeFileSync(halves[1], lines.slice(mid).join('\n'));
+  }
+  const one = [];
+  const two = [];
+  for (let i = 0; i < runs; i++) {
+    one.push((await measure([bin, 'inspect', path, '--top', '20'])).ms);
+    const t0 = performance.now();
+    await Promise.all(halves.map((h) => measure([bin, 'inspect', h, '--top', '20'])));
+    two.push(performance.now() - t0);
+  }
+  console.log(
+    `parallel capacity      one process on all ${(median(one) / 1000).toFixed(2)}s, two on half each at once ${(median(two) / 1000).toFixed(2)}s (${(median(one) / median(two)).toFixed(2)}x)`,
   );
 }
 
@@ -110,6 +148,8 @@ await compare('JSONL messages', inputs.jsonl, summary);
 await compare('raw SSE streams', inputs.sse, summary);
 await compare('Claude Code (many)', inputs.cc, summary);
 await compare('JSONL → ndjson out', inputs.jsonl, ['--format', 'ndjson']);
+await compare('JSONL, --workers 2', inputs.jsonl, [...summary, '--workers', '2']);
+await parallelCapacity(inputs.jsonl);
 if (memoryGb > 0) {
   const big = join(work, `messages-${memoryGb}gb.jsonl`);
   if (!existsSync(big)) await generateJsonl(big, memoryGb * 1e9, 9);
