@@ -9,10 +9,17 @@ import { COST_CATEGORIES as CATEGORIES } from './rules/token-categories.js';
 export class CostAccumulator {
   private readonly total = new ExactSum();
   private readonly withoutCache = new ExactSum();
-  private readonly breakdown = Object.fromEntries(CATEGORIES.map((c) => [c, new ExactSum()])) as Record<
-    CostCategory,
-    ExactSum
-  >;
+  // A literal (not built from COST_CATEGORIES) and added to field by field below: this runs per request.
+  private readonly breakdown: Record<CostCategory, ExactSum> = {
+    input: new ExactSum(),
+    cache_write_5m: new ExactSum(),
+    cache_write_1h: new ExactSum(),
+    cache_write_unknown_ttl: new ExactSum(),
+    cache_read: new ExactSum(),
+    output: new ExactSum(),
+    web_search: new ExactSum(),
+    web_fetch: new ExactSum(),
+  };
   private priced = 0;
   private unpriced = 0;
   private confirmed = true;
@@ -30,7 +37,18 @@ export class CostAccumulator {
     this.priced++;
     this.total.add(c.total ?? 0);
     this.withoutCache.add(c.without_cache ?? 0);
-    if (c.breakdown) for (const k of CATEGORIES) this.breakdown[k].add(c.breakdown[k]);
+    const b = c.breakdown;
+    if (b) {
+      const s = this.breakdown;
+      s.input.add(b.input);
+      s.cache_write_5m.add(b.cache_write_5m);
+      s.cache_write_1h.add(b.cache_write_1h);
+      s.cache_write_unknown_ttl.add(b.cache_write_unknown_ttl);
+      s.cache_read.add(b.cache_read);
+      s.output.add(b.output);
+      s.web_search.add(b.web_search);
+      s.web_fetch.add(b.web_fetch);
+    }
     if (!c.confirmed) this.confirmed = false;
   }
 
