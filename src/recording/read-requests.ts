@@ -2,8 +2,8 @@ import type { Problem, SourceRef } from '../core/types.js';
 import { RECORDING_VERSION } from '../decode/recording.js';
 import { isPlainObject } from '../extract/counts.js';
 import type { PlannedRequest } from '../request/build-request.js';
+import { readByteLines } from '../sources/byte-lines.js';
 import { readErrorMessage, resolveInputs } from '../sources/inputs.js';
-import { readLineBatches } from '../sources/read-lines.js';
 
 export interface RecordedRequest extends PlannedRequest {
   /** The recording line it came from. */
@@ -34,8 +34,8 @@ export async function readRecordedRequests(
   for (const input of inputs) {
     let lineNo = 0;
     try {
-      for await (const batch of readLineBatches(input.open())) {
-        for (const text of batch) {
+      for await (const batch of readByteLines(input.open())) {
+        for (const text of batch.lines()) {
           lineNo++;
           if (text.trim() === '') continue;
           const source: SourceRef = { file: input.name, line: lineNo, event: null };
