@@ -26,7 +26,7 @@ export async function replayCommand(options: ReplayOptions, io: CliIO): Promise<
         strict: false,
         top: DEFAULT_TOP,
         groupBy: 'none',
-        workers: 'auto',
+        workers: 0,
         format: options.format,
         color: options.color,
         pricingFiles: options.pricingFiles,
