@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,22 @@ import { parseJson } from './support/report-schema.js';
 import { fixture, ROOT, runCli } from './support/run-cli.js';
 
 describe('usage-inspect inspect (end to end)', () => {
+  it('reads a named pipe given as a file, as from <(…), the same as the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ui-fifo-'));
+    const fifo = join(dir, 'in.sse');
+    execFileSync('mkfifo', [fifo]);
+    const source = fixture('05-cache-write-then-read-2streams.sse');
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', source, fifo]);
+    const [piped, direct] = await Promise.all([
+      runCli(['inspect', fifo, '--format', 'json']),
+      runCli(['inspect', source, '--format', 'json']),
+    ]);
+    writer.kill();
+    rmSync(dir, { recursive: true, force: true });
+    expect(piped.code).toBe(0);
+    expect(parseJson(piped.stdout).totals).toEqual(parseJson(direct.stdout).totals);
+  });
+
   it('prints a table for a file and exits 0', async () => {
     const run = await runCli(['inspect', fixture('02-cache-write-1h-stream.sse')]);
     expect(run.code).toBe(0);

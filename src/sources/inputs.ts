@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Problem } from '../core/types.js';
@@ -24,18 +24,54 @@ async function walk(dir: string, out: string[]): Promise<void> {
   }
 }
 
+/** Bytes per read: bigger reads held more requests alive at once and raised peak memory (bench/). */
+const CHUNK_BYTES = 1 << 18;
+/** Reads between turns of the event loop, so that signals and timers are seen during long inputs. */
+const READS_PER_TURN = 32;
+
+/**
+ * Bytes [start, end) of a file. A regular file is read with readSync into one buffer: each chunk is valid
+ * only until the next is asked for (readByteLines copies it at once). Reads from the page cache take
+ * microseconds, while a read stream left the thread idle between chunks for about a tenth of the run
+ * (bench/). Anything else (a FIFO, a device) is read as a stream.
+ */
+async function* fileChunks(path: string, start: number, end: number): AsyncGenerator<Buffer> {
+  const fd = openSync(path, 'r');
+  let regular: boolean;
+  try {
+    regular = fstatSync(fd).isFile();
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  if (!regular) {
+    // The stream takes over this descriptor (and closes it): closing and opening again would lose a
+    // FIFO's writer, as from <(…). Such inputs are read whole, never in parts.
+    yield* createReadStream(path, { fd, highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>;
+    return;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    let reads = 0;
+    for (let pos = start; pos < end; ) {
+      const got = readSync(fd, buf, 0, Math.min(CHUNK_BYTES, end - pos), pos);
+      if (got === 0) break;
+      pos += got;
+      yield buf.subarray(0, got);
+      if (++reads % READS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function fileInput(path: string): InputSpec {
-  // 256 KiB chunks: the next one is read while this one is decoded (readByteLines copies each out); 1 MiB
-  // ones were no faster and held more requests alive at once, which raised peak memory past 150 MB (bench/).
-  return { name: path, open: () => createReadStream(path, { highWaterMark: 1 << 18 }) };
+  return { name: path, open: () => fileChunks(path, 0, Number.POSITIVE_INFINITY) };
 }
 
 /** Bytes [start, end) of a file: one part of it, read by a worker thread (pipeline/parallel.ts). */
 export function fileRange(path: string, start: number, end: number): InputSpec {
-  return {
-    name: path,
-    open: () => createReadStream(path, { highWaterMark: 1 << 18, start, end: end - 1 }),
-  };
+  return { name: path, open: () => fileChunks(path, start, end) };
 }
 
 export function stdinInput(stdin: NodeJS.ReadableStream = process.stdin): InputSpec {
