@@ -68,10 +68,22 @@ export function expiry(written: WrittenTtl, gapSeconds: number): ExpiryFinding |
   return null;
 }
 
+/** The last time parsed: requests are compared in order, so each one's time is asked for twice running. */
+let lastText = '';
+let lastTime = Number.NaN;
+
+function timeOf(text: string): number {
+  if (text !== lastText) {
+    lastTime = Date.parse(text);
+    lastText = text;
+  }
+  return lastTime;
+}
+
 /** Seconds from `from` to `to` (ISO times); null when either is missing or unreadable. */
 export function gapSeconds(from: string | null, to: string | null): number | null {
   if (!from || !to) return null;
-  const a = Date.parse(from);
-  const b = Date.parse(to);
+  const a = timeOf(from);
+  const b = timeOf(to);
   return Number.isFinite(a) && Number.isFinite(b) ? (b - a) / 1000 : null;
 }
