@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeChalk } from '../src/report/chalk.js';
 import { csvCell, renderCsv } from '../src/report/csv.js';
+import { formatInt } from '../src/report/format.js';
 import { renderMarkdown } from '../src/report/markdown.js';
 import { renderTable } from '../src/report/table.js';
 import { reportFrom } from './support/report-from.js';
@@ -14,6 +16,25 @@ const FIXTURES = [
   'batch-results-mixed.jsonl',
   '06-compaction-iterations.json',
 ];
+
+describe('formatInt', () => {
+  it('writes every number as Intl en-US does, whole numbers without asking Intl', () => {
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    const numbers = fc.oneof(
+      fc.integer({ min: -1e7, max: 1e7 }),
+      fc.maxSafeInteger(),
+      fc.integer({ min: -999, max: 999 }).map((n) => n * 1000),
+      fc.double({ noNaN: true }),
+      fc.constantFrom(0, -0, 999, 1000, -1000, Number.MAX_SAFE_INTEGER, 2 ** 53, 1e21),
+    );
+    fc.assert(
+      fc.property(numbers, (n) => {
+        expect(formatInt(n)).toBe(intl.format(n));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
 
 describe('renderers', () => {
   it('draws the full table on a wide terminal', async () => {

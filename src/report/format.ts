@@ -1,10 +1,22 @@
 import { basename } from 'node:path';
 import type { Problem, Report, RequestResult, SourceRef } from '../core/types.js';
 
-/** Made on first use: setting up Intl costs about 20 ms, which output without numbers to format never needs. */
+/** Made on first use: setting up Intl costs about 20 ms, which whole numbers never need (below). */
 let intFormat: Intl.NumberFormat | null = null;
 
+/** `1234567` → `1,234,567`, as en-US writes it. */
 export function formatInt(n: number): string {
+  // Safe integers (every token count) are grouped by hand, the same digits Intl gives; the rest (fractions,
+  // huge values, -0) go to Intl.
+  if (Number.isSafeInteger(n) && !Object.is(n, -0)) {
+    const digits = String(Math.abs(n));
+    let out = '';
+    for (let end = digits.length; end > 0; end -= 3) {
+      const part = digits.slice(Math.max(0, end - 3), end);
+      out = out === '' ? part : `${part},${out}`;
+    }
+    return n < 0 ? `-${out}` : out;
+  }
   intFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
   return intFormat.format(n);
 }
