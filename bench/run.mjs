@@ -106,8 +106,8 @@ async function startup() {
 
 /**
  * How much a second core gives this workload on this machine: two processes reading half the JSONL each,
- * at once, against one reading all of it. On the 2-vCPU machines we run on, the two take about as long as
- * the one, which is why --workers is off by default.
+ * at once, against one reading all of it. On the 2-vCPU machines we run on this has ranged from no gain
+ * to 1.4x, and --workers 2 was no faster than one thread, which is why it is off by default.
  */
 async function parallelCapacity(path) {
   const halves = [`${path}.half-1`, `${path}.half-2`];

@@ -75,7 +75,7 @@ function addInputOptions(command: Command): Command {
       'threads that summarise big JSONL inputs in parts (0: none, the default; auto: by cores and size)',
       parseWorkers,
       // Off by default: on the 2-vCPU machines the benchmark runs on, two threads were no faster than one
-      // (two processes reading half each take as long as one reading all) and used more memory (bench/).
+      // (see the `JSONL, --workers 2` and `parallel capacity` lines of bench/run.mjs).
       '0',
     );
 }
