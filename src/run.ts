@@ -1,5 +1,4 @@
 import { CommanderError } from 'commander';
-import { translateSdkError } from './api/failures.js';
 import { createProgram, type ProgramResult } from './cli.js';
 import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
 import type { CliIO } from './io.js';
@@ -29,7 +28,8 @@ export async function run(argv: readonly string[], rawIO: CliIO): Promise<ExitCo
       // Help and version are "errors" under exitOverride; commander has already printed them.
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
     }
-    const known = err instanceof CliError ? err : translateSdkError(err);
+    // Loaded only on failure: a run that succeeds never needs the API error mapping (start-up, bench/).
+    const known = err instanceof CliError ? err : (await import('./api/failures.js')).translateSdkError(err);
     // Messages may quote inputs or servers, so they are made safe for a terminal.
     if (known) {
       io.stderr.write(`usage-inspect: ${printable(known.message)}\n`);

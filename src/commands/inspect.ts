@@ -9,8 +9,6 @@ import { type Keep, ReportCollector } from '../pipeline/collect.js';
 import { streamRequests } from '../pipeline/request-stream.js';
 import { loadPricing } from '../pricing/load-pricing.js';
 import { builtInPrices } from '../pricing/price-data.js';
-import { CSV_HEADER, csvRow } from '../report/csv.js';
-import { EXPLAIN_HEADING, explainRequest } from '../report/explain.js';
 import { ndjsonRequestLine } from '../report/json.js';
 import { type InputSpec, resolveInputs } from '../sources/inputs.js';
 import { finishReport } from './finish-report.js';
@@ -135,7 +133,10 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
     return finishCollected(parallel, files, ci);
   }
   const collector = new ReportCollector(options.keep, options.groupBy);
-  if (options.stream === 'csv') io.stdout.write(CSV_HEADER);
+  // CSV and --explain load only when asked for: start-up counts for one response on stdin (bench/).
+  const csv = options.stream === 'csv' ? await import('../report/csv.js') : null;
+  const explain = options.explain ? await import('../report/explain.js') : null;
+  if (csv) io.stdout.write(csv.CSV_HEADER);
 
   let pending = '';
   const stream = streamRequests(
@@ -150,7 +151,7 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
     [...pricing.problems, ...problems],
   );
   const jsonOptions = { costItems: options.explain };
-  if (options.explain && options.stream) io.stderr.write(EXPLAIN_HEADING);
+  if (explain && options.stream) io.stderr.write(explain.EXPLAIN_HEADING);
   for await (const events of stream) {
     for (const event of events) {
       if ('problem' in event) {
@@ -161,9 +162,8 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
       ci.add(event.request);
       progress?.onRequest();
       if (options.stream) {
-        pending +=
-          options.stream === 'ndjson' ? ndjsonRequestLine(event.request, jsonOptions) : csvRow(event.request);
-        if (options.explain) io.stderr.write(explainRequest(event.request));
+        pending += csv === null ? ndjsonRequestLine(event.request, jsonOptions) : csv.csvRow(event.request);
+        if (explain) io.stderr.write(explain.explainRequest(event.request));
       }
     }
     // Lines go out in blocks: one write per line costs more than producing the line.
