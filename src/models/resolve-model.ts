@@ -26,12 +26,24 @@ const resolved = new Map<string, ModelEntry | null>();
 /** The model's data entry, or null when we have none for it. Memoised: a run sees few distinct ids. */
 export function resolveModel(model: string | null | undefined): ModelEntry | null {
   if (!model) return null;
-  const hit = resolved.get(model);
-  if (hit !== undefined) return hit;
-  const entry = lookup(model);
-  if (resolved.size < 10_000) resolved.set(model, entry);
+  // A run names a few models over and over: comparing with the last few beats hashing each freshly parsed
+  // name for the map.
+  for (let i = 0; i < RECENT; i++) if (recentNames[i] === model) return recentEntries[i] as ModelEntry | null;
+  let entry = resolved.get(model);
+  if (entry === undefined) {
+    entry = lookup(model);
+    if (resolved.size < 10_000) resolved.set(model, entry);
+  }
+  recentNames[nextRecent] = model;
+  recentEntries[nextRecent] = entry;
+  nextRecent = (nextRecent + 1) % RECENT;
   return entry;
 }
+
+const RECENT = 4;
+const recentNames: (string | null)[] = new Array(RECENT).fill(null);
+const recentEntries: (ModelEntry | null)[] = new Array(RECENT).fill(null);
+let nextRecent = 0;
 
 function lookup(model: string): ModelEntry | null {
   const id = canonicalModelId(model);

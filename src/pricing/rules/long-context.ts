@@ -1,6 +1,6 @@
 import type { TokenCounts } from '../../core/types.js';
 import type { LongContextRule, ModelPrice } from '../price-data.js';
-import { inEffect, last } from './dates.js';
+import { inEffect } from './dates.js';
 
 /**
  * Tokens that count toward a long-context threshold: "The 200k threshold is based solely on input tokens
@@ -40,5 +40,7 @@ export function longContextRule(
 /** A rule that would have applied to an undated request on some other day (for a note). */
 export function longContextElsewhen(model: ModelPrice, counts: TokenCounts): LongContextRule | null {
   const tokens = longContextTokens(counts);
-  return last(model.longContext.filter((r) => tokens > r.threshold));
+  let found: LongContextRule | null = null;
+  for (const r of model.longContext) if (tokens > r.threshold) found = r;
+  return found;
 }
