@@ -90,7 +90,27 @@ const INITIAL_CAPACITY = 1 << 18;
  * hundreds of megabytes costs time in proportion to its size.
  */
 export async function* readByteLines(stream: AsyncIterable<Buffer | string>): AsyncGenerator<LineBatch> {
-  let bytes = Buffer.allocUnsafe(INITIAL_CAPACITY);
+  // The room is handed on from input to input (a folder of transcripts is hundreds of them): see
+  // sources/inputs.ts on dead buffers outside the heap.
+  let bytes = spareRoom ?? Buffer.allocUnsafe(INITIAL_CAPACITY);
+  spareRoom = null;
+  try {
+    yield* splitLines(stream, bytes, (grown) => {
+      bytes = grown;
+    });
+  } finally {
+    if (bytes.length === INITIAL_CAPACITY) spareRoom = bytes;
+  }
+}
+
+let spareRoom: Buffer | null = null;
+
+async function* splitLines(
+  stream: AsyncIterable<Buffer | string>,
+  room: Buffer,
+  onGrow: (grown: Buffer) => void,
+): AsyncGenerator<LineBatch> {
+  let bytes = room;
   /** Bytes held: [0, held) is the partial line carried over, then the new chunk. */
   let held = 0;
   for await (const piece of stream) {
@@ -101,6 +121,7 @@ export async function* readByteLines(stream: AsyncIterable<Buffer | string>): As
       const grown = Buffer.allocUnsafe(size);
       bytes.copy(grown, 0, 0, held);
       bytes = grown;
+      onGrow(grown);
     }
     chunk.copy(bytes, held);
     // The partial line holds no LF: only the new chunk can end a line.
