@@ -10,6 +10,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ui-par-'));
 const big = join(dir, 'big.jsonl');
 const small = join(dir, 'small.jsonl');
 const late = join(dir, 'late-transcript.jsonl');
+const reasons = join(dir, 'reasons.jsonl');
 
 beforeAll(async () => {
   // Over 4 MB parts, with what makes placing parts hard: a byte-order mark, CRLF line ends, blank lines,
@@ -32,6 +33,20 @@ beforeAll(async () => {
     Buffer.concat([Buffer.from('{"type":"message","x":"'), Buffer.from([0xff]), Buffer.from('"}\n')]),
   );
   cpSync(fixture('messages.jsonl'), small);
+  // A model without a price early on, then, in a later part, 50 other such models before it comes back:
+  // the warnings must list and count reasons as one thread does (50 listed, the rest counted together).
+  const unpriced = (m: string) =>
+    `{"type":"message","id":"${m}","model":"${m}","usage":{"input_tokens":3,"output_tokens":1}}`;
+  writeFileSync(
+    reasons,
+    [
+      unpriced('claude-x-0'),
+      ...lines.slice(0, 6000),
+      ...Array.from({ length: 50 }, (_, i) => unpriced(`claude-x-${i + 1}`)),
+      unpriced('claude-x-0'),
+      '',
+    ].join('\n'),
+  );
   // Messages first, a Claude Code transcript later: only reading it shows the order matters.
   await generateClaudeCode(join(dir, 'cc'), 2e6, 1);
   writeFileSync(
@@ -57,7 +72,8 @@ describe('worker threads', () => {
       ['--format', 'markdown', '--top', '3', '--group-by', 'model'],
       ['--format', 'table', '--top', '0', '--group-by', 'file'],
     ]) {
-      const { one, many } = await both(['inspect', big, small, ...extra]);
+      // The same file twice is two inputs: the second copy's line numbers start again at 1.
+      const { one, many } = await both(['inspect', big, small, big, ...extra]);
       expect(many.stderr).toMatch(/^usage-inspect: debug: read in \d+ parts by 2 worker threads\n/);
       expect(many.stderr.split('\n').slice(1).join('\n')).toBe(one.stderr);
       expect(many.stdout).toBe(one.stdout);
@@ -68,6 +84,14 @@ describe('worker threads', () => {
     expect(one.stderr).toMatch(/big\.jsonl:\d{4,}: error: invalid JSON/);
     expect(one.stderr).toMatch(/big\.jsonl:\d{4,}: warning: invalid UTF-8 bytes/);
     expect(one.stderr).toMatch(/no price for model "claude-unknown-9"/);
+  }, 120_000);
+
+  it('merge pricing warnings as one thread lists and counts them', async () => {
+    const { one, many } = await both(['inspect', reasons, '--format', 'markdown', '--top', '5']);
+    expect(many.stderr).toMatch(/^usage-inspect: debug: read in [2-9] parts/);
+    expect(many.stderr.split('\n').slice(1).join('\n')).toBe(one.stderr);
+    expect(many.stdout).toBe(one.stdout);
+    expect(one.stderr).toMatch(/no price for model "claude-x-0".*\(2 requests left without a cost\)/);
   }, 120_000);
 
   it('read everything again in one thread when a response depends on the ones before it', async () => {

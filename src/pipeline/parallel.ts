@@ -188,15 +188,17 @@ export async function summarizeInParallel(
   const done: (PartSummary | undefined)[] = [];
   let merged = 0;
   let requests = 0;
-  const lines = new Map<string, number>();
+  /** Lines in the parts of the current input before this one (a file given twice is two inputs). */
+  let lineOffset = 0;
   const mergeReady = () => {
     for (let s = done[merged]; s !== undefined; s = done[merged]) {
       const part = plan.parts[merged] as Part;
-      place(s, requests, lines.get(part.file) ?? 0);
+      if (part.start === 0) lineOffset = 0;
+      place(s, requests, lineOffset);
       collector.merge(s.collector);
       warnings.merge(s.warnings);
       requests += s.requests;
-      lines.set(part.file, (lines.get(part.file) ?? 0) + s.lines);
+      lineOffset += s.lines;
       done[merged] = undefined;
       merged++;
     }

@@ -66,7 +66,7 @@ export async function summarizePart(
 ): Promise<PartSummary> {
   const table = await tableFor(options.pricingFiles);
   const collector = new ReportCollector({ top: options.top }, options.groupBy);
-  const warnings = new PricingWarnings();
+  const warnings = new PricingWarnings(Number.POSITIVE_INFINITY);
   let index = 0;
   let lines = 0;
   let bytes = 0;

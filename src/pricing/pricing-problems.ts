@@ -14,6 +14,12 @@ function plural(n: number, word: string): string {
  * request at a time, so it works on streams of any length.
  */
 export class PricingWarnings {
+  /**
+   * `reasons`: how many distinct reasons are listed. A worker's part lists them all (Infinity), so that
+   * merging in order applies the limit exactly as one thread would.
+   */
+  constructor(private readonly reasons = MAX_REASONS) {}
+
   private readonly unpriced = new Map<string, { source: SourceRef; count: number }>();
   private otherUnpriced = 0;
   private unknownTtl = 0;
@@ -30,7 +36,7 @@ export class PricingWarnings {
     for (const reason of reasons) {
       const seen = this.unpriced.get(reason);
       if (seen) seen.count++;
-      else if (this.unpriced.size < MAX_REASONS) this.unpriced.set(reason, { source: r.source, count: 1 });
+      else if (this.unpriced.size < this.reasons) this.unpriced.set(reason, { source: r.source, count: 1 });
       else this.otherUnpriced++;
     }
     const tokens = r.billed_usage?.cache_creation_unknown_ttl_tokens ?? 0;
@@ -49,7 +55,7 @@ export class PricingWarnings {
     for (const [reason, seen] of other.unpriced) {
       const mine = this.unpriced.get(reason);
       if (mine) mine.count += seen.count;
-      else if (this.unpriced.size < MAX_REASONS) this.unpriced.set(reason, { ...seen });
+      else if (this.unpriced.size < this.reasons) this.unpriced.set(reason, { ...seen });
       else this.otherUnpriced += seen.count;
     }
     this.otherUnpriced += other.otherUnpriced;

@@ -80,8 +80,11 @@ export class LineBatch {
   }
 }
 
-/** Initial room for a chunk and the partial line before it; doubled when one line needs more. */
-const INITIAL_CAPACITY = 1 << 18;
+/**
+ * Initial room for a chunk (256 KiB, sources/inputs.ts) and the partial line before it; doubled when one
+ * line needs more.
+ */
+const INITIAL_CAPACITY = 1 << 19;
 
 /**
  * Splits a byte stream into batches of complete lines without decoding them, holding no more than one

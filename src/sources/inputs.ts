@@ -1,5 +1,5 @@
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readSync } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Problem } from '../core/types.js';
 
@@ -38,20 +38,22 @@ const READS_PER_TURN = 32;
  * (bench/). Anything else (a FIFO, a device) is read as a stream.
  */
 async function* fileChunks(path: string, start: number, end: number): AsyncGenerator<Buffer> {
-  const fd = openSync(path, 'r');
+  // Opened off this thread: opening a FIFO waits for its writer, and signals must still be seen meanwhile.
+  const file = await open(path, 'r');
   let regular: boolean;
   try {
-    regular = fstatSync(fd).isFile();
+    regular = (await file.stat()).isFile();
   } catch (err) {
-    closeSync(fd);
+    await file.close();
     throw err;
   }
   if (!regular) {
-    // The stream takes over this descriptor (and closes it): closing and opening again would lose a
-    // FIFO's writer, as from <(…). Such inputs are read whole, never in parts.
-    yield* createReadStream(path, { fd, highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>;
+    // The stream takes over this handle (and closes it): closing and opening again would lose a FIFO's
+    // writer, as from <(…). Such inputs are read whole, never in parts.
+    yield* file.createReadStream({ highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>;
     return;
   }
+  const fd = file.fd;
   // One read buffer is handed from file to file: a fresh one per file left hundreds of dead buffers outside
   // the heap between collections, which once took a folder of transcripts past 230 MB (bench/).
   const buf = spareReadBuffer ?? Buffer.allocUnsafe(CHUNK_BYTES);
@@ -66,8 +68,8 @@ async function* fileChunks(path: string, start: number, end: number): AsyncGener
       if (++reads % READS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
-    closeSync(fd);
     spareReadBuffer = buf;
+    await file.close();
   }
 }
 
