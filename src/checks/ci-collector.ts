@@ -2,7 +2,7 @@ import type { Report, RequestResult } from '../core/types.js';
 import { BreakLog } from '../diagnose/break-log.js';
 import { BreakDetector } from '../diagnose/breaks.js';
 import { type CheckOptions, hasChecks } from './check-options.js';
-import { CheckAccumulator } from './evaluate.js';
+import type { CheckAccumulator } from './evaluate.js';
 
 /**
  * The CI side of a run, fed each request as the pipeline streams it: cache breaks and the assertions,
@@ -11,10 +11,13 @@ import { CheckAccumulator } from './evaluate.js';
 export class CiCollector {
   private readonly detector = new BreakDetector();
   private readonly breaks = new BreakLog();
-  private readonly checks: CheckAccumulator | null;
+  private constructor(private readonly checks: CheckAccumulator | null) {}
 
-  constructor(options: CheckOptions) {
-    this.checks = hasChecks(options) ? new CheckAccumulator(options) : null;
+  /** The assertions' code loads only when there are assertions: start-up counts (bench/). */
+  static async create(options: CheckOptions): Promise<CiCollector> {
+    if (!hasChecks(options)) return new CiCollector(null);
+    const { CheckAccumulator } = await import('./evaluate.js');
+    return new CiCollector(new CheckAccumulator(options));
   }
 
   add(r: RequestResult): void {

@@ -1,15 +1,12 @@
 import { appendFile, stat, writeFile } from 'node:fs/promises';
 import { hasChecks } from '../checks/check-options.js';
 import type { CiOptions } from '../checks/cli-flags.js';
-import { evaluateChecks } from '../checks/evaluate.js';
 import { reportExitCode, verdictLine } from '../checks/verdict.js';
 import type { Problem, Report } from '../core/types.js';
 import { diagnoseBreaks } from '../diagnose/breaks.js';
 import type { ExitCodeValue } from '../errors.js';
 import { type CliIO, terminalWidth } from '../io.js';
-import { checkLine, renderCiText } from '../report/ci-text.js';
 import { resolveColorLevel } from '../report/color.js';
-import { explainAfter } from '../report/explain.js';
 import { formatProblem } from '../report/format.js';
 import { ndjsonTrailer, renderJson, renderNdjson } from '../report/json.js';
 import { readErrorMessage } from '../sources/inputs.js';
@@ -33,9 +30,13 @@ export interface FinishOptions extends CiOptions {
 }
 
 /** The --explain text and where it goes: after a table or Markdown, else to stderr (stdout keeps the format). */
-function explanation(report: Report, options: FinishOptions): { text: string; toStderr: boolean } | null {
+async function explanation(
+  report: Report,
+  options: FinishOptions,
+): Promise<{ text: string; toStderr: boolean } | null> {
   if (!options.explain || options.format === 'text' || report.totals.requests === 0) return null;
-  return explainAfter(report, options.format);
+  // This and the other renderers below load only when used: start-up counts (bench/).
+  return (await import('../report/explain.js')).explainAfter(report, options.format);
 }
 
 async function chalkFor(options: FinishOptions, io: CliIO) {
@@ -66,6 +67,7 @@ async function renderStdout(
   const verdictText = verdict
     ? `${chalk.bold(verdict.startsWith('PASS') ? chalk.green(verdict) : chalk.red(verdict))}\n`
     : '';
+  const { checkLine, renderCiText } = await import('../report/ci-text.js');
   if (options.format === 'text') {
     const lines = (report.checks ?? []).map((c) => `${(c.passed ? chalk.green : chalk.red)(checkLine(c))}\n`);
     return `${lines.join('')}${verdictText}`;
@@ -136,6 +138,7 @@ export async function finishReport(
   const breaks = report.breaks ?? diagnoseBreaks(report.requests, { ordered: options.ordered === true });
   let full: Report = { ...report, breaks };
   if (hasChecks(options.checks) && !report.checks) {
+    const { evaluateChecks } = await import('../checks/evaluate.js');
     full = { ...full, checks: evaluateChecks(full, options.checks) };
   }
   if (options.junit) {
@@ -150,7 +153,7 @@ export async function finishReport(
     const note = await writeStepSummary(full, verdict, io);
     if (note) notes.push(`usage-inspect: warning: ${note}`);
   }
-  const explained = explanation(full, options);
+  const explained = await explanation(full, options);
   const onStdout = explained && !explained.toStderr ? explained.text : '';
   io.stdout.write(await renderStdout(full, verdict, options, io, onStdout));
   if (explained?.toStderr) io.stderr.write(explained.text);

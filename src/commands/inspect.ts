@@ -126,7 +126,7 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
   const pricing = await loadPricing(options.pricingFiles, builtInPrices());
   const { inputs, problems } = await resolveInputs(files, io.stdin);
   const progress = await ProgressMeter.create(io, inputs);
-  const ci = new CiCollector(options.checks);
+  const ci = await CiCollector.create(options.checks);
   const parallel = await collectInParallel(options, inputs, pricing, problems, io, progress);
   if (parallel) {
     progress?.done();
