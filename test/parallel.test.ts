@@ -71,6 +71,8 @@ describe('worker threads', () => {
       ['--format', 'markdown', '--top', '25'],
       ['--format', 'markdown', '--top', '3', '--group-by', 'model'],
       ['--format', 'table', '--top', '0', '--group-by', 'file'],
+      // This thread's parts use the prices it loaded, the workers' theirs: the same table either way.
+      ['--format', 'markdown', '--top', '5', '--pricing', fixture('pricing-overrides.json')],
     ]) {
       // The same file twice is two inputs: the second copy's line numbers start again at 1.
       const { one, many } = await both(['inspect', big, small, big, ...extra]);

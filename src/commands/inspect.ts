@@ -7,7 +7,7 @@ import { CliError, type ExitCodeValue } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { type Keep, ReportCollector } from '../pipeline/collect.js';
 import { streamRequests } from '../pipeline/request-stream.js';
-import { loadPricing } from '../pricing/load-pricing.js';
+import { type LoadedPricing, loadPricing } from '../pricing/load-pricing.js';
 import { builtInPrices } from '../pricing/price-data.js';
 import { ndjsonRequestLine } from '../report/json.js';
 import { type InputSpec, resolveInputs } from '../sources/inputs.js';
@@ -77,7 +77,7 @@ export interface CollectOptions {
 async function collectInParallel(
   options: CollectOptions,
   inputs: InputSpec[],
-  prices: { problems: Problem[] },
+  prices: LoadedPricing,
   problems: Problem[],
   io: CliIO,
   progress: ProgressMeter | null,
@@ -98,6 +98,7 @@ async function collectInParallel(
     plan,
     { format: options.inputFormat, top, groupBy: options.groupBy, pricingFiles: options.pricingFiles },
     [...prices.problems, ...problems],
+    prices.table,
     { onBytes: progress?.onBytes, onRequests: (n) => progress?.onRequests(n) },
   );
   if (options.debug) {

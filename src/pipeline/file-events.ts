@@ -1,7 +1,7 @@
 import { analyzeRecord } from '../core/analyze.js';
 import type { Problem, RequestResult } from '../core/types.js';
 import { type DecodeItem, decodeLines, type InputFormat } from '../decode/decode-file.js';
-import { type LineBatch, readByteLines } from '../sources/byte-lines.js';
+import { readByteLines } from '../sources/byte-lines.js';
 import { type InputSpec, readErrorMessage } from '../sources/inputs.js';
 
 /** What one input yields, in input order: analysed requests (not yet deduplicated or numbered) and problems. */
@@ -17,23 +17,14 @@ export interface FileEventOptions {
   onLines?: (lines: number) => void;
 }
 
-async function* countedLines(
-  batches: AsyncIterable<LineBatch>,
-  onLines: (n: number) => void,
-): AsyncGenerator<LineBatch> {
-  for await (const batch of batches) {
-    onLines(batch.length);
-    yield batch;
-  }
-}
-
-async function* counted(
-  source: AsyncIterable<Buffer | string>,
-  onBytes?: (n: number) => void,
-): AsyncGenerator<Buffer | string> {
-  for await (const chunk of source) {
-    onBytes?.(chunk.length);
-    yield chunk;
+/** Passes items on, telling `count` the size of each (chunk bytes, batch lines). */
+async function* counted<T extends { length: number }>(
+  source: AsyncIterable<T>,
+  count?: (n: number) => void,
+): AsyncGenerator<T> {
+  for await (const item of source) {
+    count?.(item.length);
+    yield item;
   }
 }
 
@@ -47,7 +38,7 @@ export async function* decodeInput(
 ): AsyncGenerator<DecodeItem[]> {
   try {
     const read = readByteLines(counted(input.open(), options.onBytes));
-    const batches = options.onLines ? countedLines(read, options.onLines) : read;
+    const batches = options.onLines ? counted(read, options.onLines) : read;
     yield* decodeLines(input.name, batches, options.format, { fast: options.fast, part: options.part });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

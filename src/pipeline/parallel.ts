@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -7,10 +7,11 @@ import type { InputFormat } from '../choices.js';
 import type { Problem, SourceRef } from '../core/types.js';
 import { classify, type Shape } from '../decode/classify.js';
 import { sniff } from '../decode/decode-file.js';
+import type { PriceTable } from '../pricing/price-data.js';
 import { PricingWarnings } from '../pricing/pricing-problems.js';
 import type { InputSpec } from '../sources/inputs.js';
 import { ReportCollector } from './collect.js';
-import { type Part, type PartOptions, type PartSummary, summarizePart } from './part-summary.js';
+import { type Part, type PartOptions, type PartSummary, summarizePart, usePrices } from './part-summary.js';
 
 /** Main thread → worker: a part to summarise. */
 export interface ToWorker {
@@ -49,16 +50,21 @@ export interface ParallelPlan {
   workers: number;
 }
 
-/** Reads the first `length` bytes of a file (fewer at its end). */
-async function head(path: string, length: number, at = 0): Promise<Buffer> {
+/** Runs `use` on a file opened for reading, then closes it. */
+async function withFile<T>(path: string, use: (file: FileHandle) => Promise<T>): Promise<T> {
   const file = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(length);
-    const { bytesRead } = await file.read(buf, 0, length, at);
-    return buf.subarray(0, bytesRead);
+    return await use(file);
   } finally {
     await file.close();
   }
+}
+
+/** Reads `length` bytes of a file from byte `at` (fewer at its end). */
+async function readAt(file: FileHandle, length: number, at: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length);
+  const { bytesRead } = await file.read(buf, 0, length, at);
+  return buf.subarray(0, bytesRead);
 }
 
 /**
@@ -67,7 +73,7 @@ async function head(path: string, length: number, at = 0): Promise<Buffer> {
  * and recordings are read in order in one thread; a worker that meets one later stops the parallel run.
  */
 async function standsAlone(path: string, size: number, format: InputFormat): Promise<boolean> {
-  const bytes = await head(path, HEAD_BYTES);
+  const bytes = await withFile(path, (file) => readAt(file, HEAD_BYTES, 0));
   const lines = bytes.toString('utf8').split('\n');
   // A last line cut by the read says nothing yet.
   if (bytes.length < size) lines.pop();
@@ -87,9 +93,9 @@ async function standsAlone(path: string, size: number, format: InputFormat): Pro
 }
 
 /** Where the line holding byte `at` ends (just after its LF), or null when none is near. */
-async function lineEndAfter(path: string, at: number): Promise<number | null> {
+async function lineEndAfter(file: FileHandle, at: number): Promise<number | null> {
   for (let from = at; from < at + 16 * HEAD_BYTES; from += HEAD_BYTES) {
-    const bytes = await head(path, HEAD_BYTES, from);
+    const bytes = await readAt(file, HEAD_BYTES, from);
     const nl = bytes.indexOf(10);
     if (nl !== -1) return from + nl + 1;
     if (bytes.length < HEAD_BYTES) return null;
@@ -100,12 +106,14 @@ async function lineEndAfter(path: string, at: number): Promise<number | null> {
 async function partsOf(path: string, size: number, partBytes: number): Promise<Part[]> {
   const parts: Part[] = [];
   let start = 0;
-  for (let at = partBytes; at < size - partBytes / 2; at += partBytes) {
-    const end = await lineEndAfter(path, Math.max(at, start));
-    if (end === null || end >= size) break;
-    parts.push({ file: path, start, end });
-    start = end;
-  }
+  await withFile(path, async (file) => {
+    for (let at = partBytes; at < size - partBytes / 2; at += partBytes) {
+      const end = await lineEndAfter(file, Math.max(at, start));
+      if (end === null || end >= size) break;
+      parts.push({ file: path, start, end });
+      start = end;
+    }
+  });
   parts.push({ file: path, start, end: size });
   return parts;
 }
@@ -180,8 +188,11 @@ export async function summarizeInParallel(
   plan: ParallelPlan,
   options: PartOptions,
   initialProblems: Problem[],
+  /** The prices this thread has already loaded from options.pricingFiles; workers load their own. */
+  table: PriceTable,
   progress: ParallelProgress = {},
 ): Promise<{ collector: ReportCollector; warnings: PricingWarnings } | null> {
+  usePrices(options.pricingFiles, table);
   const collector = new ReportCollector({ top: options.top }, options.groupBy);
   const warnings = new PricingWarnings();
   for (const p of initialProblems) collector.addProblem(p);

@@ -42,6 +42,11 @@ export class OrderDependent extends Error {}
 
 const prices = new Map<string, Promise<PriceTable>>();
 
+/** Gives this thread's parts the table the main thread already built from these --pricing files. */
+export function usePrices(files: string[], table: PriceTable): void {
+  prices.set(JSON.stringify(files), Promise.resolve(table));
+}
+
 /** The price table, built once per thread from the same --pricing files as the main thread's. */
 function tableFor(files: string[]): Promise<PriceTable> {
   const key = JSON.stringify(files);
