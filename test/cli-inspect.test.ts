@@ -3,10 +3,41 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error: plain JavaScript generator shared with the benchmark
+import { generateClaudeCode } from '../bench/generate.mjs';
 import { parseJson } from './support/report-schema.js';
 import { fixture, ROOT, runCli } from './support/run-cli.js';
 
 describe('usage-inspect inspect (end to end)', () => {
+  it('groups totals by session, day or not at all (--group-by)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ui-groups-'));
+    // Three transcripts, one session each, written about a day apart.
+    await generateClaudeCode(dir, 150_000, 3);
+    const grouped = async (by: string) => {
+      const run = await runCli(['inspect', dir, '--group-by', by, '--format', 'json']);
+      expect(run.code).toBe(0);
+      return parseJson(run.stdout);
+    };
+    const sessions = await grouped('session');
+    expect(sessions.group_by).toBe('session');
+    expect(sessions.groups.map((g: { key: string }) => g.key).sort()).toEqual([
+      '00000-bench-session',
+      '00001-bench-session',
+      '00002-bench-session',
+    ]);
+    const days = await grouped('day');
+    expect(days.groups.length).toBeGreaterThan(1);
+    for (const report of [sessions, days]) {
+      for (const g of report.groups) expect(g.key).toMatch(/bench-session$|^\d{4}-\d{2}-\d{2}$/);
+      const sum = report.groups.reduce((n: number, g: { requests: number }) => n + g.requests, 0);
+      expect(sum).toBe(report.totals.requests);
+    }
+    const none = await grouped('none');
+    expect(none.groups).toBeUndefined();
+    expect(none.totals).toEqual(sessions.totals);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reads a named pipe given as a file, as from <(…), the same as the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ui-fifo-'));
     const fifo = join(dir, 'in.sse');
