@@ -40,7 +40,10 @@ export function classify(value: unknown): Shape {
   if (type === 'message') return 'message';
   if ('custom_id' in value && ('result' in value || Object.keys(value).length <= 2)) return 'batch';
   if (typeof type === 'string' && EVENT_TYPES.has(type)) return 'event';
-  const looksClaudeCode = 'sessionId' in value || 'uuid' in value || 'parentUuid' in value;
+  // `!== undefined` is `in` for parsed JSON (it holds no undefined), and also fits the fixed-shape objects
+  // of decode/fast-json-line.ts, whose absent keys are undefined.
+  const looksClaudeCode =
+    value.sessionId !== undefined || value.uuid !== undefined || value.parentUuid !== undefined;
   if (type === 'assistant' && isPlainObject(value.message)) return 'claude_code';
   if (looksClaudeCode || (typeof type === 'string' && CLAUDE_CODE_TYPES.has(type))) {
     return 'claude_code_other';

@@ -3,6 +3,7 @@ import type { DecodedRecord, Problem, SourceRef } from '../core/types.js';
 import { isPlainObject } from '../extract/counts.js';
 import type { LineBatch } from '../sources/byte-lines.js';
 import { classify, describeKeys, type Shape } from './classify.js';
+import { BLANK_LINE, type JsonLineScanner, jsonLineScanner } from './fast-json-line.js';
 import { fromRecordingLine } from './recording.js';
 import { fromBareUsage, fromBatchResult, fromClaudeCodeLine, fromErrorBody, fromMessage } from './records.js';
 import { type SseEvent, SseParser } from './sse-parser.js';
@@ -29,8 +30,9 @@ const ESCAPED_TYPE_LETTER = /\\u00(?:74|79|70|65)/;
 
 export interface DecodeOptions {
   /**
-   * Skip parsing the data of SSE events that carry no usage (default true); see `skippable`. A cut
-   * or garbled event is parsed and reported as usual.
+   * Skip parsing what carries no usage (default true): the data of SSE events without usage (see
+   * `skippable`), and in JSON lines every value that records do not read (see decode/fast-json-line.ts).
+   * A cut or garbled line or event is parsed and reported as usual.
    */
   fast?: boolean;
   /**
@@ -251,8 +253,11 @@ export class FileDecoder {
     // JSON lines are decoded one at a time, so that each line's text is garbage as soon as it is parsed;
     // short SSE lines are cheaper to decode together.
     const lines = this.layout === 'json-line' ? null : batch.lines();
+    const scanner = lines === null && this.fast ? jsonLineScanner() : null;
+    scanner?.load(batch);
     const n = batch.length;
     for (let i = 0; i < n && !this.skipped; i++) {
+      if (scanner && this.scanned(scanner, batch, i, out)) continue;
       if (
         lines &&
         this.layout === 'sse' &&
@@ -272,6 +277,35 @@ export class FileDecoder {
       this.pushText(lines ? (lines[i] as string) : batch.line(i), batch.isUtf8(i), out);
     }
     return out;
+  }
+
+  /**
+   * Reads JSON line i of the batch through the scanner if it is one of the shapes the fast path knows
+   * (a Message, a transcript line) and returns true; else the line is left to pushText and JSON.parse.
+   */
+  private scanned(scanner: JsonLineScanner, batch: LineBatch, i: number, out: DecodeItem[]): boolean {
+    // The first line of a file may start with a byte-order mark, which pushText removes.
+    if ((this.lineNo === 0 && this.atFileStart) || !batch.isUtf8(i)) return false;
+    const { starts, ends } = batch.lineOffsets();
+    const line = scanner.read(starts[i] as number, ends[i] as number);
+    if (line === null) return false;
+    if (line === BLANK_LINE) {
+      this.lineNo++;
+      return true;
+    }
+    const shape = classify(line);
+    if (shape !== 'message' && shape !== 'claude_code' && shape !== 'claude_code_other') return false;
+    if (this.allowed && !this.allowed.has(shape)) return false;
+    this.lineNo++;
+    this.sawContent = true;
+    const source: SourceRef = { file: this.file, line: this.lineNo, event: null };
+    if (shape === 'message') {
+      out.push({ record: fromMessage(line, source) });
+    } else if (shape === 'claude_code') {
+      const rec = fromClaudeCodeLine(line, source);
+      if (rec) out.push({ record: rec });
+    }
+    return true;
   }
 
   /**

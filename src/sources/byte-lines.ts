@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 
 /** Buffer's own decoder, without the argument checks of `toString` (called once per line). */
-type Utf8Slicer = Buffer & { utf8Slice(start: number, end: number): string };
+export type Utf8Slicer = Buffer & { utf8Slice(start: number, end: number): string };
 
 /**
  * Complete lines found in one read, still as bytes: `bytes[0, end)`, each line ending in LF except, at
@@ -18,13 +18,13 @@ export class LineBatch {
   constructor(
     readonly bytes: Buffer,
     /** First byte after the batch. */
-    private readonly end: number,
+    readonly end: number,
   ) {
     this.utf8 = isUtf8(bytes.subarray(0, end));
   }
 
   /** Where each line starts and ends (without its LF or CRLF). */
-  private lineOffsets(): { starts: number[]; ends: number[] } {
+  lineOffsets(): { starts: number[]; ends: number[] } {
     if (this.offsets) return this.offsets;
     const { bytes, end } = this;
     const view = bytes.subarray(0, end);

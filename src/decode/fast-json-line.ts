@@ -1,0 +1,368 @@
+import { readFileSync } from 'node:fs';
+import type { LineBatch, Utf8Slicer } from '../sources/byte-lines.js';
+
+/**
+ * The JSON-lines fast path. A response line is mostly the text of its content; parsing it whole to read a
+ * usage object is most of the cost of reading JSONL. wasm/json-scan.ts checks each line against the JSON
+ * grammar (every byte, as JSON.parse would) and notes where the top-level keys and the keys one level
+ * down are; only the values that records read are then parsed. A line the scan does not accept is handed
+ * back to JSON.parse, so errors, and anything unusual, read exactly as before.
+ */
+
+/** The line holds only whitespace. */
+export const BLANK_LINE = Symbol('blank line');
+
+/** What is used of WebAssembly (its types come with lib "dom" or newer @types/node, neither loaded here). */
+declare const WebAssembly: {
+  Module: new (code: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+};
+
+interface ScanExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  scan(start: number, end: number): number;
+  inputBase(): number;
+  entryTable(): number;
+  nameRoom(maxLength: number): number;
+  addName(length: number, id: number, internValues: boolean): void;
+  newlyInterned(): number;
+}
+
+/** Values of wasm/json-scan.ts. */
+const BLANK = -1;
+const ENTRY_INTS = 8;
+const PLAIN_STRING = 1 << 16;
+/** Bytes kept readable after the input for the scan's 16-byte loads. */
+const PADDING = 16;
+
+/**
+ * What is read of a key: its value as JSON.parse gives it (`value`), only whether it is there (`present`:
+ * its value is then `true`), every key of its object with their values (`every`), the keys that a nested
+ * Fields names, or nothing: JSON.parse must read the whole line (`handBack`). Other keys are left out, as
+ * nothing downstream reads them.
+ */
+type Want = 'value' | 'present' | 'every' | 'handBack' | Fields;
+
+interface Field {
+  index: number;
+  want: Want;
+}
+
+/** Every key name the Fields below look for, numbered; the scan matches keys against them. */
+const NAMES: string[] = [];
+
+function nameId(name: string): number {
+  const known = NAMES.indexOf(name);
+  if (known !== -1) return known;
+  NAMES.push(name);
+  return NAMES.length - 1;
+}
+
+/** Keys whose string values repeat from line to line: each is decoded once (wasm/json-scan.ts `intern`). */
+const INTERNED = new Set(['type', 'model', 'service_tier', 'speed', 'inference_geo', 'sessionId']);
+
+/** Strings interned so far, by their number in the scanner. */
+const internedStrings: string[] = [];
+
+/** A key JSON.parse makes an own property, but assignment would take as the prototype. */
+const PROTO_ID = nameId('__proto__');
+
+/**
+ * The keys read of one kind of object. Their values are gathered in slots, in the order of `names`, and
+ * `build` makes the object as one literal of fixed shape (absent keys are undefined, which the readers
+ * take as absent): objects built key by key cost several times more.
+ */
+class Fields {
+  /** Fields by the number of their name in NAMES. */
+  readonly byId: (Field | undefined)[] = [];
+  private readonly empty: unknown[];
+  constructor(
+    readonly names: readonly string[],
+    wants: Record<string, Want>,
+    readonly build: (slots: unknown[]) => Record<string, unknown>,
+  ) {
+    for (const [name, want] of Object.entries(wants))
+      this.byId[nameId(name)] = { index: names.indexOf(name), want };
+    this.empty = names.map(() => undefined);
+  }
+
+  slots(): unknown[] {
+    return this.empty.slice();
+  }
+}
+
+const CACHE_SPLIT = new Fields(
+  ['ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens'],
+  { ephemeral_5m_input_tokens: 'value', ephemeral_1h_input_tokens: 'value' },
+  (s) => ({ ephemeral_5m_input_tokens: s[0], ephemeral_1h_input_tokens: s[1] }),
+);
+
+const OUTPUT_DETAILS = new Fields(['thinking_tokens'], { thinking_tokens: 'value' }, (s) => ({
+  thinking_tokens: s[0],
+}));
+
+/**
+ * The keys of `usage` that extract/usage.ts, extract/token-counts.ts and extract/iterations.ts read.
+ * test/fast-json-line.test.ts checks that what they make of it equals what they make of JSON.parse's.
+ */
+export const USAGE = new Fields(
+  [
+    'input_tokens',
+    'cache_creation_input_tokens',
+    'cache_read_input_tokens',
+    'output_tokens',
+    'output_tokens_details',
+    'cache_creation',
+    'server_tool_use',
+    'service_tier',
+    'speed',
+    'inference_geo',
+    'iterations',
+  ],
+  {
+    input_tokens: 'value',
+    cache_creation_input_tokens: 'value',
+    cache_read_input_tokens: 'value',
+    output_tokens: 'value',
+    output_tokens_details: OUTPUT_DETAILS,
+    cache_creation: CACHE_SPLIT,
+    server_tool_use: 'every',
+    service_tier: 'value',
+    speed: 'value',
+    inference_geo: 'value',
+    iterations: 'value',
+  },
+  (s) => ({
+    input_tokens: s[0],
+    cache_creation_input_tokens: s[1],
+    cache_read_input_tokens: s[2],
+    output_tokens: s[3],
+    output_tokens_details: s[4],
+    cache_creation: s[5],
+    server_tool_use: s[6],
+    service_tier: s[7],
+    speed: s[8],
+    inference_geo: s[9],
+    iterations: s[10],
+  }),
+);
+
+const MESSAGE = new Fields(['id', 'model', 'usage'], { id: 'value', model: 'value', usage: USAGE }, (s) => ({
+  id: s[0],
+  model: s[1],
+  usage: s[2],
+}));
+
+/**
+ * What decode/classify.ts and decode/records.ts read of a Message line or a transcript line: of `uuid`
+ * and `parentUuid` only whether they are there (classify). Recordings and batch results are read by
+ * JSON.parse: their shapes need more of the line.
+ */
+export const LINE = new Fields(
+  ['type', 'id', 'model', 'usage', 'message', 'requestId', 'timestamp', 'sessionId', 'uuid', 'parentUuid'],
+  {
+    type: 'value',
+    id: 'value',
+    model: 'value',
+    usage: USAGE,
+    message: MESSAGE,
+    requestId: 'value',
+    timestamp: 'value',
+    sessionId: 'value',
+    uuid: 'present',
+    parentUuid: 'present',
+    recording: 'handBack',
+    custom_id: 'handBack',
+    result: 'handBack',
+  },
+  (s) => ({
+    type: s[0],
+    id: s[1],
+    model: s[2],
+    usage: s[3],
+    message: s[4],
+    requestId: s[5],
+    timestamp: s[6],
+    sessionId: s[7],
+    uuid: s[8],
+    parentUuid: s[9],
+  }),
+);
+
+/**
+ * Per noted key of the line being read (scratch, reused from line to line): what is wanted of its object
+ * (null: nothing), what the object's keys are gathered in, and the slots that will hold the object.
+ */
+const wantsOf: (Fields | 'every' | null)[] = [];
+const gatheredOf: (unknown[] | Record<string, unknown>)[] = [];
+const heldIn: (unknown[] | Record<string, unknown>)[] = [];
+const heldAt: number[] = [];
+
+export class JsonLineScanner {
+  private memory: Uint8Array;
+  private entries: Int32Array;
+  private readonly base: number;
+  private readonly table: number;
+  private bytes: Utf8Slicer | null = null;
+
+  constructor(private readonly exports: ScanExports) {
+    this.base = exports.inputBase();
+    this.table = exports.entryTable() >> 2;
+    this.memory = new Uint8Array(exports.memory.buffer);
+    this.entries = new Int32Array(exports.memory.buffer);
+  }
+
+  /** Copies a batch into the scanner's memory; lines of it can then be read. */
+  load(batch: LineBatch): void {
+    const need = this.base + batch.end + PADDING;
+    const have = this.exports.memory.buffer.byteLength;
+    if (need > have) {
+      this.exports.memory.grow(Math.ceil((need - have) / 65536));
+      this.memory = new Uint8Array(this.exports.memory.buffer);
+      this.entries = new Int32Array(this.exports.memory.buffer);
+    }
+    this.memory.set(batch.bytes.subarray(0, batch.end), this.base);
+    this.bytes = batch.bytes as Utf8Slicer;
+  }
+
+  /**
+   * Line [start, end) of the loaded batch as its top-level object cut down to what records read (LINE),
+   * each value as JSON.parse gives it; BLANK_LINE; or null when JSON.parse must read the line.
+   */
+  read(start: number, end: number): Record<string, unknown> | typeof BLANK_LINE | null {
+    const count = this.exports.scan(this.base + start, this.base + end);
+    if (count === BLANK) return BLANK_LINE;
+    if (count < 0) return null;
+    const { entries, table } = this;
+    // Strings met for the first time are decoded here, whether or not this line's value is used: later
+    // lines get their number only.
+    if (this.exports.newlyInterned() > 0) this.keepInterned(count);
+    const top = LINE.slots();
+    for (let e = 0; e < count; e++) {
+      wantsOf[e] = null;
+      const at = table + e * ENTRY_INTS;
+      const parent = entries[at + 5] as number;
+      const wants = parent < 0 ? LINE : wantsOf[parent];
+      if (wants === null || wants === undefined) continue;
+      const into = parent < 0 ? top : (gatheredOf[parent] as unknown[] | Record<string, unknown>);
+      const flags = entries[at] as number;
+      const id = entries[at + 6] as number;
+      const valueStart = entries[at + 3] as number;
+      const valueEnd = entries[at + 4] as number;
+      if (wants === 'every') {
+        if (id === PROTO_ID) return null;
+        const keyStart = (entries[at + 1] as number) - this.base;
+        const keyEnd = (entries[at + 2] as number) - this.base;
+        const name = (this.bytes as Utf8Slicer).utf8Slice(keyStart, keyEnd);
+        (into as Record<string, unknown>)[name] = this.value(
+          valueStart,
+          valueEnd,
+          flags,
+          entries[at + 7] as number,
+        );
+        continue;
+      }
+      const field = id < 0 ? undefined : wants.byId[id];
+      if (field === undefined) continue;
+      const want = field.want;
+      if (want === 'handBack') return null;
+      const slots = into as unknown[];
+      if (want === 'present') {
+        slots[field.index] = true;
+        continue;
+      }
+      if (want === 'value' || this.memory[valueStart] !== 0x7b) {
+        slots[field.index] = this.value(valueStart, valueEnd, flags, entries[at + 7] as number);
+        continue;
+      }
+      // An object: its keys follow (each naming this one as parent). Until it is made, the slot holds
+      // what gathers them; a repeated key that replaces it (JSON.parse keeps the last) leaves it unused.
+      const gathered = want === 'every' ? {} : want.slots();
+      wantsOf[e] = want;
+      gatheredOf[e] = gathered;
+      heldIn[e] = slots;
+      heldAt[e] = field.index;
+      slots[field.index] = gathered;
+    }
+    // Inner objects come after the keys that hold them: made last to first, each is in its slot before
+    // the object holding it is made.
+    for (let e = count - 1; e >= 0; e--) {
+      const wants = wantsOf[e];
+      if (wants === null || wants === undefined || wants === 'every') continue;
+      const slots = heldIn[e] as unknown[];
+      const index = heldAt[e] as number;
+      if (slots[index] === gatheredOf[e]) slots[index] = wants.build(gatheredOf[e] as unknown[]);
+    }
+    return LINE.build(top);
+  }
+
+  private keepInterned(count: number): void {
+    const { entries, table } = this;
+    for (let e = 0; e < count; e++) {
+      const at = table + e * ENTRY_INTS;
+      const interned = entries[at + 7] as number;
+      if (interned >= -1) continue;
+      const start = (entries[at + 3] as number) - this.base;
+      const end = (entries[at + 4] as number) - this.base;
+      internedStrings[-interned - 2] = (this.bytes as Utf8Slicer).utf8Slice(start + 1, end - 1);
+    }
+  }
+
+  /** The value at [start, end) of memory as JSON.parse gives it. */
+  private value(start: number, end: number, depthFlags: number, interned: number): unknown {
+    const bytes = this.bytes as Utf8Slicer;
+    if (depthFlags & PLAIN_STRING) {
+      if (interned >= 0) return internedStrings[interned];
+      if (interned < -1) return internedStrings[-interned - 2];
+      return bytes.utf8Slice(start + 1 - this.base, end - 1 - this.base);
+    }
+    const memory = this.memory;
+    const first = memory[start] as number;
+    if (first === 0x6e) return null; // the scan accepted it, so it is `null`
+    if (first === 0x30 && end - start === 1) return 0;
+    // Whole numbers of up to 15 digits are exact as doubles: read them without JSON.parse.
+    if (end - start <= 15 && first !== 0x30) {
+      let n = 0;
+      let i = start;
+      for (; i < end; i++) {
+        const d = (memory[i] as number) - 0x30;
+        if (d < 0 || d > 9) break;
+        n = n * 10 + d;
+      }
+      if (i === end) return n;
+    }
+    return JSON.parse(bytes.utf8Slice(start - this.base, end - this.base));
+  }
+}
+
+let scanner: JsonLineScanner | null | undefined;
+/** Why the scanner could not be loaded, for --debug. */
+export let scannerProblem: string | null = null;
+
+/** The scanner, loaded on first use; null where WebAssembly (with SIMD) is not available. */
+export function jsonLineScanner(): JsonLineScanner | null {
+  if (scanner !== undefined) return scanner;
+  try {
+    const code = readFileSync(new URL('../wasm/json-scan.wasm', import.meta.url));
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(code), {
+      env: {
+        abort() {
+          throw new Error('json-scan aborted');
+        },
+      },
+    });
+    const exports = instance.exports as unknown as ScanExports;
+    NAMES.forEach((name, id) => {
+      const bytes = Buffer.from(name, 'latin1');
+      const room = exports.nameRoom(bytes.length);
+      if (room === 0) throw new Error('json-scan: too many names');
+      new Uint8Array(exports.memory.buffer).set(bytes, room);
+      exports.addName(bytes.length, id, INTERNED.has(name));
+    });
+    scanner = new JsonLineScanner(exports);
+  } catch (err) {
+    scannerProblem = err instanceof Error ? err.message : String(err);
+    scanner = null;
+  }
+  return scanner;
+}
