@@ -253,10 +253,14 @@ export class FileDecoder {
     // JSON lines are decoded one at a time, so that each line's text is garbage as soon as it is parsed;
     // short SSE lines are cheaper to decode together.
     const lines = this.layout === 'json-line' ? null : batch.lines();
-    const scanner = lines === null && this.fast ? jsonLineScanner() : null;
-    scanner?.load(batch);
+    /** Loaded once the layout is known to be JSON lines: at the start, or once the first line tells. */
+    let scanner: JsonLineScanner | null | false = null;
     const n = batch.length;
     for (let i = 0; i < n && !this.skipped; i++) {
+      if (scanner === null && this.layout === 'json-line' && this.fast) {
+        scanner = jsonLineScanner() ?? false;
+        if (scanner && !scanner.load(batch)) scanner = false;
+      }
       if (scanner && this.scanned(scanner, batch, i, out)) continue;
       if (
         lines &&

@@ -25,7 +25,6 @@ interface ScanExports {
   entryTable(): number;
   nameRoom(maxLength: number): number;
   addName(length: number, id: number, internValues: boolean): void;
-  newlyInterned(): number;
 }
 
 /** Values of wasm/json-scan.ts. */
@@ -34,6 +33,8 @@ const ENTRY_INTS = 8;
 const PLAIN_STRING = 1 << 16;
 /** Bytes kept readable after the input for the scan's 16-byte loads. */
 const PADDING = 16;
+/** The largest batch scanned: batches are 256 KiB reads plus a partial line (sources/byte-lines.ts). */
+const MAX_BATCH = 8 << 20;
 
 /**
  * What is read of a key: its value as JSON.parse gives it (`value`), only whether it is there (`present`:
@@ -41,7 +42,7 @@ const PADDING = 16;
  * Fields names, or nothing: JSON.parse must read the whole line (`handBack`). Other keys are left out, as
  * nothing downstream reads them.
  */
-type Want = 'value' | 'present' | 'every' | 'handBack' | Fields;
+export type Want = 'value' | 'present' | 'every' | 'handBack' | Fields;
 
 interface Field {
   index: number;
@@ -72,13 +73,13 @@ const PROTO_ID = nameId('__proto__');
  * `build` makes the object as one literal of fixed shape (absent keys are undefined, which the readers
  * take as absent): objects built key by key cost several times more.
  */
-class Fields {
+export class Fields {
   /** Fields by the number of their name in NAMES. */
   readonly byId: (Field | undefined)[] = [];
   private readonly empty: unknown[];
   constructor(
     readonly names: readonly string[],
-    wants: Record<string, Want>,
+    readonly wants: Record<string, Want>,
     readonly build: (slots: unknown[]) => Record<string, unknown>,
   ) {
     for (const [name, want] of Object.entries(wants))
@@ -212,8 +213,13 @@ export class JsonLineScanner {
     this.entries = new Int32Array(exports.memory.buffer);
   }
 
-  /** Copies a batch into the scanner's memory; lines of it can then be read. */
-  load(batch: LineBatch): void {
+  /**
+   * Copies a batch into the scanner's memory, so that lines of it can be read; false for a batch of more
+   * than MAX_BATCH bytes (one huge line), left to JSON.parse so that this memory, which never shrinks,
+   * stays small.
+   */
+  load(batch: LineBatch): boolean {
+    if (batch.end > MAX_BATCH) return false;
     const need = this.base + batch.end + PADDING;
     const have = this.exports.memory.buffer.byteLength;
     if (need > have) {
@@ -223,6 +229,7 @@ export class JsonLineScanner {
     }
     this.memory.set(batch.bytes.subarray(0, batch.end), this.base);
     this.bytes = batch.bytes as Utf8Slicer;
+    return true;
   }
 
   /**
@@ -234,9 +241,6 @@ export class JsonLineScanner {
     if (count === BLANK) return BLANK_LINE;
     if (count < 0) return null;
     const { entries, table } = this;
-    // Strings met for the first time are decoded here, whether or not this line's value is used: later
-    // lines get their number only.
-    if (this.exports.newlyInterned() > 0) this.keepInterned(count);
     const top = LINE.slots();
     for (let e = 0; e < count; e++) {
       wantsOf[e] = null;
@@ -296,25 +300,18 @@ export class JsonLineScanner {
     return LINE.build(top);
   }
 
-  private keepInterned(count: number): void {
-    const { entries, table } = this;
-    for (let e = 0; e < count; e++) {
-      const at = table + e * ENTRY_INTS;
-      const interned = entries[at + 7] as number;
-      if (interned >= -1) continue;
-      const start = (entries[at + 3] as number) - this.base;
-      const end = (entries[at + 4] as number) - this.base;
-      internedStrings[-interned - 2] = (this.bytes as Utf8Slicer).utf8Slice(start + 1, end - 1);
-    }
-  }
-
   /** The value at [start, end) of memory as JSON.parse gives it. */
   private value(start: number, end: number, depthFlags: number, interned: number): unknown {
     const bytes = this.bytes as Utf8Slicer;
     if (depthFlags & PLAIN_STRING) {
-      if (interned >= 0) return internedStrings[interned];
-      if (interned < -1) return internedStrings[-interned - 2];
-      return bytes.utf8Slice(start + 1 - this.base, end - 1 - this.base);
+      if (interned >= 0) {
+        // Same bytes, same string: decoded the first time it is read.
+        const known = internedStrings[interned];
+        if (known !== undefined) return known;
+      }
+      const text = bytes.utf8Slice(start + 1 - this.base, end - 1 - this.base);
+      if (interned >= 0) internedStrings[interned] = text;
+      return text;
     }
     const memory = this.memory;
     const first = memory[start] as number;

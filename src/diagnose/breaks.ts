@@ -25,6 +25,9 @@ const NO_WRITER: WrittenTtl = {
 const prefixes = new WeakMap<RequestResult, PromptPrefix | null>();
 
 function prefixOf(r: RequestResult): PromptPrefix | null {
+  // Most requests carry no body (transcripts, responses): no weak map entry for them, which the garbage
+  // collector would have to visit.
+  if (r.request === undefined) return null;
   let found = prefixes.get(r);
   if (found === undefined) {
     found = r.request === undefined ? null : promptPrefix(r.request);
@@ -67,13 +70,15 @@ function ownCounts(r: RequestResult): TokenCounts[] {
 
 /** What the request left cached: reads + writes of its last iteration (after compaction, the new context). */
 function cachedAtEnd(r: RequestResult): number {
-  const last = ownCounts(r).at(-1);
+  // Without iterations, the top level (no list made: this runs for every request of a session).
+  const last = r.iterations.length === 0 ? r.usage : ownCounts(r).at(-1);
   return last ? last.cache_read_input_tokens + last.cache_creation_input_tokens : 0;
 }
 
 /** What the request read when it started: its first iteration's reads. */
 function readAtStart(r: RequestResult): number {
-  return ownCounts(r)[0]?.cache_read_input_tokens ?? 0;
+  const first = r.iterations.length === 0 ? r.usage : ownCounts(r)[0];
+  return first?.cache_read_input_tokens ?? 0;
 }
 
 function makeBreak(

@@ -1,4 +1,5 @@
 import type { BreakCause, TokenCounts } from '../core/types.js';
+import { utcMillis } from '../pricing/rules/dates.js';
 
 export type CacheTtl = '5m' | '1h' | 'mixed';
 
@@ -74,7 +75,7 @@ let lastTime = Number.NaN;
 
 function timeOf(text: string): number {
   if (text !== lastText) {
-    lastTime = Date.parse(text);
+    lastTime = utcMillis(text);
     lastText = text;
   }
   return lastTime;

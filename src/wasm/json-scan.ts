@@ -57,13 +57,6 @@ const internTable = memory.data(INTERN_SLOTS * 12, 16);
 const internBytes = memory.data(INTERN_BYTES + 8, 16);
 let internBytesUsed: i32 = 0;
 let internedCount: i32 = 0;
-/** How many strings the last scan interned. */
-let internedNow: i32 = 0;
-
-/** How many strings the last scan added to the interned ones (entries with a number below -1). */
-export function newlyInterned(): i32 {
-  return internedNow;
-}
 let namesHeld: i32 = 0;
 
 /** Whether the last string scanned held an escape. */
@@ -244,8 +237,8 @@ function scanLiteral(p: usize, end: usize): usize {
 }
 
 /**
- * The number of the interned string [start, end): n >= 0 if held already, -(n + 2) if added now (the
- * caller decodes it and keeps it as number n), or -1 if not interned (too long, empty, or no room).
+ * The number of the interned string [start, end), added now if new; -1 if not interned (too long, empty,
+ * or no room). The caller decodes each number's string the first time it reads it.
  */
 function intern(start: usize, end: usize): i32 {
   const length = <i32>(end - start);
@@ -274,8 +267,7 @@ function intern(start: usize, end: usize): i32 {
   store<i32>(at, length, 4);
   store<i32>(at, internedCount, 8);
   internedCount++;
-  internedNow++;
-  return -(internedCount - 1) - 2;
+  return internedCount - 1;
 }
 
 function finish(entry: i32, p: usize): void {
@@ -307,7 +299,6 @@ const reading = memory.data((MAX_DEPTH + 1) * 4, 16);
  * can take its bytes as they are.
  */
 export function scan(start: usize, end: usize): i32 {
-  internedNow = 0;
   let p = skipSpace(start, end);
   if (p == end) return BLANK;
   if (load<u8>(p) != 0x7b) return HAND_BACK;

@@ -6,7 +6,7 @@ import { perMTokString } from '../../src/pricing/money.js';
 import { builtInPrices, type ModelPrice } from '../../src/pricing/price-data.js';
 import { resolvePrice } from '../../src/pricing/resolve-price.js';
 import { isBatch } from '../../src/pricing/rules/batch.js';
-import { utcDay } from '../../src/pricing/rules/dates.js';
+import { utcDay, utcMillis } from '../../src/pricing/rules/dates.js';
 import { fastRule } from '../../src/pricing/rules/fast-mode.js';
 import { inferenceGeoFactor } from '../../src/pricing/rules/inference-geo.js';
 import { longContextRule, longContextTokens } from '../../src/pricing/rules/long-context.js';
@@ -192,6 +192,29 @@ describe('utcDay without parsing a date', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+
+  it('gives the milliseconds Date.parse gives, for plain UTC times and the rest', () => {
+    const stamp = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+        two,
+        two,
+        two,
+        two,
+        two,
+        fc.constantFrom('', '.000', '.999', '.5', '.1234', '.042'),
+        fc.constantFrom('Z', 'z', '+00:00', '+05:30', ''),
+      )
+      .map(([y, mo, d, h, mi, s, frac, zone]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${zone}`);
+    fc.assert(
+      fc.property(stamp, (s) => {
+        expect(utcMillis(s)).toBe(Date.parse(s));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const s of ['0099-05-01T00:00:00Z', '1000-01-01T00:00:00.001Z', '2026-11-01T12:34:56.789Z', 'x'])
+      expect(utcMillis(s)).toBe(Date.parse(s));
   });
 
   it('reads other forms through Date.parse', () => {
