@@ -172,20 +172,20 @@ describe('utcDay without parsing a date', () => {
     return Number.isNaN(t) ? null : new Date(t).toISOString().slice(0, 10);
   };
   const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+  const stamp = fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+      two,
+      two,
+      two,
+      two,
+      two,
+      fc.constantFrom('', '.000', '.999', '.5', '.1234', '.042'),
+      fc.constantFrom('Z', 'z', '+00:00', '+05:30', ''),
+    )
+    .map(([y, mo, d, h, mi, s, frac, zone]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${zone}`);
 
   it('reads a plain UTC time by its first ten characters exactly when Date.parse agrees', () => {
-    const stamp = fc
-      .tuple(
-        fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
-        two,
-        two,
-        two,
-        two,
-        two,
-        fc.constantFrom('', '.000', '.999', '.5', '.1234'),
-        fc.constantFrom('Z', 'z', '+00:00', '+05:30', ''),
-      )
-      .map(([y, mo, d, h, mi, s, frac, zone]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${zone}`);
     fc.assert(
       fc.property(stamp, (s) => {
         expect(utcDay(s)).toBe(viaDate(s));
@@ -195,18 +195,6 @@ describe('utcDay without parsing a date', () => {
   });
 
   it('gives the milliseconds Date.parse gives, for plain UTC times and the rest', () => {
-    const stamp = fc
-      .tuple(
-        fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
-        two,
-        two,
-        two,
-        two,
-        two,
-        fc.constantFrom('', '.000', '.999', '.5', '.1234', '.042'),
-        fc.constantFrom('Z', 'z', '+00:00', '+05:30', ''),
-      )
-      .map(([y, mo, d, h, mi, s, frac, zone]) => `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}${zone}`);
     fc.assert(
       fc.property(stamp, (s) => {
         expect(utcMillis(s)).toBe(Date.parse(s));
