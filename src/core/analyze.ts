@@ -7,18 +7,21 @@ import type { CacheVerdict, DecodedRecord, Iteration, Problem, RequestResult, Us
 
 export interface AnalyzeOutcome {
   result: RequestResult | null;
-  problems: Problem[];
+  problems: readonly Problem[];
 }
+
+/** Most records raise no problem: one shared empty list rather than a new one per request. */
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 
 /**
  * Turns one decoded record into an analysed request. A record whose usage fails validation is
  * dropped with an error problem: its numbers cannot be trusted, and the rest of the input goes on.
  */
 export function analyzeRecord(record: DecodedRecord, index: number): AnalyzeOutcome {
-  const problems: Problem[] = [];
   if (record.usage === null || record.usage === undefined) {
-    return { result: makeResult(record, index, null, null, [], null), problems };
+    return { result: makeResult(record, index, null, null, [], null), problems: NO_PROBLEMS };
   }
+  let problems = NO_PROBLEMS;
   try {
     const usage = readUsage(record.usage);
     const rawIterations = readIterations((record.usage as Record<string, unknown>).iterations, record.model);
@@ -30,18 +33,19 @@ export function analyzeRecord(record: DecodedRecord, index: number): AnalyzeOutc
     }));
     const mismatch = topLevelMismatch(usage, rawIterations);
     if (mismatch) {
-      problems.push({
-        source: record.source,
-        severity: 'warning',
-        message: `top-level usage differs from the iterations it includes: ${mismatch}`,
-      });
+      problems = [
+        {
+          source: record.source,
+          severity: 'warning',
+          message: `top-level usage differs from the iterations it includes: ${mismatch}`,
+        },
+      ];
     }
     const cache = cacheVerdict(billed, minimumCacheableTokens(record.model, record.timestamp));
     return { result: makeResult(record, index, usage, billed, iterations, cache), problems };
   } catch (err) {
     if (!(err instanceof UsageFieldError)) throw err;
-    problems.push({ source: record.source, severity: 'error', message: err.message });
-    return { result: null, problems };
+    return { result: null, problems: [{ source: record.source, severity: 'error', message: err.message }] };
   }
 }
 

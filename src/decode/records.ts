@@ -102,11 +102,18 @@ export function fromClaudeCodeLine(line: Record<string, unknown>, source: Source
   if (!msg || !isPlainObject(msg.usage)) return null;
   // Claude Code writes locally generated messages (API errors, interruptions) with this model and zero usage.
   if (msg.model === '<synthetic>') return null;
-  const rec = fromMessage(msg, source, 'claude_code');
+  // fromMessage's literal with the transcript's fields, without a spread: this runs for every response.
+  const usage = msg.usage;
   return {
-    ...rec,
-    request_id: str(line.requestId),
-    timestamp: str(line.timestamp),
+    kind: 'claude_code',
+    source,
     label: str(line.sessionId),
+    id: str(msg.id),
+    request_id: str(line.requestId),
+    model: str(msg.model),
+    status: 'ok',
+    error: null,
+    usage,
+    timestamp: str(line.timestamp),
   };
 }

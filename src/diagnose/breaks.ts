@@ -56,10 +56,22 @@ export interface DiagnoseOptions {
  * hold unrelated responses in any order, so their order is no evidence of one conversation.
  */
 function sequenceKey(r: RequestResult, ordered: boolean): string | null {
-  if (r.kind === 'claude_code') return `${r.source.file}\u0000${r.label ?? ''}`;
+  if (r.kind === 'claude_code') {
+    // One session's requests come one after another: the key made last time is most often the one.
+    if (r.source.file !== lastFile || r.label !== lastLabel) {
+      lastFile = r.source.file;
+      lastLabel = r.label;
+      lastKey = `${r.source.file}\u0000${r.label ?? ''}`;
+    }
+    return lastKey;
+  }
   if (r.kind === 'recording' || (ordered && r.kind !== 'batch')) return r.source.file;
   return null;
 }
+
+let lastFile: string | null = null;
+let lastLabel: string | null = null;
+let lastKey = '';
 
 /** The request's own-model iterations in order (fallback and advisor hops use another model's cache). */
 function ownCounts(r: RequestResult): TokenCounts[] {
