@@ -23,6 +23,28 @@ describe('SeenKeys', () => {
     );
   });
 
+  it('takes a key in two parts as the parts joined by U+0000', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 })), { maxLength: 300 }),
+        fc.array(fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 })), { maxLength: 50 }),
+        (added, probes) => {
+          const parts = new SeenKeys();
+          const joined = new SeenKeys();
+          for (const [a, b] of added) {
+            parts.add(a, b);
+            joined.add(`${a}\u0000${b}`);
+          }
+          for (const [a, b] of [...added, ...probes]) {
+            expect(parts.has(a, b)).toBe(joined.has(`${a}\u0000${b}`));
+            expect(joined.has(a, b)).toBe(parts.has(`${a}\u0000${b}`));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('tells apart a million keys shaped like Claude Code ids', () => {
     const keys = new SeenKeys();
     const id = (i: number) =>

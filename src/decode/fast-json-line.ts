@@ -24,7 +24,7 @@ interface ScanExports {
   inputBase(): number;
   entryTable(): number;
   nameRoom(maxLength: number): number;
-  addName(length: number, id: number, internValues: boolean): void;
+  addName(length: number, id: number, flags: number): void;
 }
 
 /** Values of wasm/json-scan.ts. */
@@ -62,6 +62,9 @@ function nameId(name: string): number {
 /** Keys whose string values repeat from line to line: each is decoded once (wasm/json-scan.ts `intern`). */
 const INTERNED = new Set(['type', 'model', 'service_tier', 'speed', 'inference_geo', 'sessionId']);
 
+/** Names of objects whose every key is read: the scan notes all their keys, and only named ones elsewhere. */
+const EVERY = new Set<string>();
+
 /** Strings interned so far, by their number in the scanner. */
 const internedStrings: string[] = [];
 
@@ -82,8 +85,10 @@ export class Fields {
     readonly wants: Record<string, Want>,
     readonly build: (slots: unknown[]) => Record<string, unknown>,
   ) {
-    for (const [name, want] of Object.entries(wants))
+    for (const [name, want] of Object.entries(wants)) {
       this.byId[nameId(name)] = { index: names.indexOf(name), want };
+      if (want === 'every') EVERY.add(name);
+    }
     this.empty = names.map(() => undefined);
   }
 
@@ -354,7 +359,7 @@ export function jsonLineScanner(): JsonLineScanner | null {
       const room = exports.nameRoom(bytes.length);
       if (room === 0) throw new Error('json-scan: too many names');
       new Uint8Array(exports.memory.buffer).set(bytes, room);
-      exports.addName(bytes.length, id, INTERNED.has(name));
+      exports.addName(bytes.length, id, (INTERNED.has(name) ? 1 : 0) | (EVERY.has(name) ? 2 : 0));
     });
     scanner = new JsonLineScanner(exports);
   } catch (err) {

@@ -6,9 +6,8 @@ import { SeenKeys } from './seen-keys.js';
  * `message.id` and `requestId`; early lines can hold partial `output_tokens`. Keeping the first line
  * under-counts, so one entry per pair is kept: the most complete (largest output, then largest input).
  */
-export function dedupeKey(r: RequestResult): string | null {
-  if (r.kind !== 'claude_code' || (!r.id && !r.request_id)) return null;
-  return `${r.id ?? ''}\u0000${r.request_id ?? ''}`;
+function isKeyed(r: RequestResult): boolean {
+  return r.kind === 'claude_code' && (!!r.id || !!r.request_id);
 }
 
 export function moreComplete(candidate: RequestResult, current: RequestResult): boolean {
@@ -22,9 +21,16 @@ export function moreComplete(candidate: RequestResult, current: RequestResult): 
 /** How many recent requests are held back so that later lines of the same response can replace them. */
 export const DEDUPE_WINDOW = 512;
 
+/**
+ * A held request. Keyed ones (Claude Code) are found by `message.id`, then `requestId`: the few held
+ * under one id are chained, so no joined key is built for each line.
+ */
 interface Held {
   result: RequestResult;
-  key: string | null;
+  keyed: boolean;
+  id: string;
+  requestId: string;
+  next: Held | null;
 }
 
 /**
@@ -38,7 +44,7 @@ export class DedupeWindow {
   /** Held requests from `head` on; released slots before it are null until the list is compacted. */
   private readonly held: (Held | null)[] = [];
   private head = 0;
-  private readonly byKey = new Map<string, Held>();
+  private readonly byId = new Map<string, Held>();
   /** Keys of every Claude Code response released so far, for copies that come much later. */
   private readonly released = new SeenKeys();
   private lateMoreComplete = 0;
@@ -46,8 +52,11 @@ export class DedupeWindow {
 
   /** Offers a request; passes those that leave the window to `release`, oldest first. */
   push(result: RequestResult, release: (r: RequestResult) => void): void {
-    const key = dedupeKey(result);
-    if (key === null) {
+    const keyed = isKeyed(result);
+    const id = keyed ? (result.id ?? '') : '';
+    const requestId = keyed ? (result.request_id ?? '') : '';
+    let first: Held | null = null;
+    if (!keyed) {
       // Nothing held to keep ahead of it (inputs other than Claude Code): it leaves at once, so that it is
       // not kept alive, and copied by the garbage collector, while DEDUPE_WINDOW more arrive.
       if (this.head === this.held.length) {
@@ -55,20 +64,22 @@ export class DedupeWindow {
         return;
       }
     } else {
-      const current = this.byKey.get(key);
+      first = this.byId.get(id) ?? null;
+      let current = first;
+      while (current !== null && current.requestId !== requestId) current = current.next;
       if (current) {
         if (moreComplete(result, current.result)) current.result = result;
         return;
       }
-      if (this.released.has(key)) {
+      if (this.released.has(id, requestId)) {
         if (this.lateMoreComplete === 0) this.lateSource = result.source;
         this.lateMoreComplete++;
         return;
       }
     }
-    const held: Held = { result, key };
+    const held: Held = { result, keyed, id, requestId, next: first };
     this.held.push(held);
-    if (key !== null) this.byKey.set(key, held);
+    if (keyed) this.byId.set(id, held);
     if (this.held.length - this.head > DEDUPE_WINDOW) release(this.release());
   }
 
@@ -92,14 +103,25 @@ export class DedupeWindow {
     // Let the released request be collected now, not when the list is next compacted.
     this.held[this.head] = null;
     this.head++;
-    if (held.key !== null) {
-      this.byKey.delete(held.key);
-      this.released.add(held.key);
+    if (held.keyed) {
+      this.unchain(held);
+      this.released.add(held.id, held.requestId);
     }
     if (this.head > 4096 && this.head * 2 > this.held.length) {
       this.held.splice(0, this.head);
       this.head = 0;
     }
     return held.result;
+  }
+
+  private unchain(held: Held): void {
+    let current = this.byId.get(held.id) as Held;
+    if (current === held) {
+      if (held.next === null) this.byId.delete(held.id);
+      else this.byId.set(held.id, held.next);
+      return;
+    }
+    while (current.next !== held) current = current.next as Held;
+    current.next = held.next;
   }
 }

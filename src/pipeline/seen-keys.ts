@@ -10,14 +10,15 @@ export class SeenKeys {
   private table = new Int32Array(2 * 1024);
   private count = 0;
 
-  add(key: string): void {
+  add(key: string, second?: string): void {
     if (2 * (this.count + 1) > this.table.length / 2) this.grow();
-    const [a, b] = hashPair(key);
+    const [a, b] = hashPair(key, second);
     if (this.insert(a, b)) this.count++;
   }
 
-  has(key: string): boolean {
-    const [a, b] = hashPair(key);
+  /** Whether `key` was added; with `second`, the key is `key` + U+0000 + `second`, not built as a string. */
+  has(key: string, second?: string): boolean {
+    const [a, b] = hashPair(key, second);
     const t = this.table;
     const mask = t.length / 2 - 1;
     for (let slot = a & mask; ; slot = (slot + 1) & mask) {
@@ -65,7 +66,7 @@ const pair: [number, number] = [0, 0];
  * Two independent 32-bit hashes of the UTF-16 code units (FNV-1a and a multiply-rotate hash with a
  * murmur3 finaliser), never both zero: (0, 0) marks an empty slot.
  */
-function hashPair(key: string): [number, number] {
+function hashPair(key: string, second?: string): [number, number] {
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
   for (let i = 0; i < key.length; i++) {
@@ -74,7 +75,21 @@ function hashPair(key: string): [number, number] {
     b = Math.imul(b ^ c, 0x5bd1e995);
     b = (b << 13) | (b >>> 19);
   }
-  b ^= key.length;
+  let length = key.length;
+  if (second !== undefined) {
+    // The same hash as of the joined string: a U+0000, then the second part.
+    a = Math.imul(a, 0x01000193);
+    b = Math.imul(b, 0x5bd1e995);
+    b = (b << 13) | (b >>> 19);
+    for (let i = 0; i < second.length; i++) {
+      const c = second.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b = (b << 13) | (b >>> 19);
+    }
+    length += 1 + second.length;
+  }
+  b ^= length;
   b = Math.imul(b ^ (b >>> 16), 0x85ebca6b);
   b = Math.imul(b ^ (b >>> 13), 0xc2b2ae35);
   b ^= b >>> 16;

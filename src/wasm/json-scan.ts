@@ -41,8 +41,12 @@ const MAX_NAME_BYTES: i32 = 4096;
 const nameTable = memory.data(NAME_SLOTS * 12, 16);
 const nameBytes = memory.data(MAX_NAME_BYTES, 16);
 let nameBytesUsed: i32 = 0;
-/** Per name number: 1 if the name's string values are interned. */
-const internsValues = memory.data(NAME_SLOTS, 16);
+/** Per name number: INTERN_VALUES and EVERY_KEY, as the caller set them. */
+const nameFlags = memory.data(NAME_SLOTS, 16);
+/** The name's string values are interned (see `intern`). */
+const INTERN_VALUES: u8 = 1;
+/** Every key of an object under this name is noted, not only those among the names. */
+const EVERY_KEY: u8 = 2;
 
 /**
  * Short string values that repeat line after line (a type, a model, a session id) are kept here, so that
@@ -84,11 +88,11 @@ function nameHash(start: usize, length: i32): i32 {
 
 /**
  * Adds the name just written at nameRoom() (`length` bytes, at least 1) with the number `id` (below
- * NAME_SLOTS). With `internValues`, its string values are interned (see `intern`).
+ * NAME_SLOTS) and `flags` (INTERN_VALUES, EVERY_KEY).
  */
-export function addName(length: i32, id: i32, internValues: bool): void {
+export function addName(length: i32, id: i32, flags: u8): void {
   const start = nameBytes + <usize>nameBytesUsed;
-  store<u8>(internsValues + <usize>id, internValues ? 1 : 0);
+  store<u8>(nameFlags + <usize>id, flags);
   nameBytesUsed += length;
   namesHeld++;
   let slot = nameHash(start, length);
@@ -277,7 +281,8 @@ function finish(entry: i32, p: usize): void {
   store<i32>(at, load<i32>(at) | (plainString ? STRING_FLAG : 0));
   store<i32>(at, <i32>p, 16);
   const id = load<i32>(at, 24);
-  store<i32>(at, plainString && id >= 0 && load<u8>(internsValues + <usize>id) ? intern(start + 1, p - 1) : -1, 28);
+  const interned = plainString && id >= 0 && (load<u8>(nameFlags + <usize>id) & INTERN_VALUES) != 0;
+  store<i32>(at, interned ? intern(start + 1, p - 1) : -1, 28);
 }
 
 const KEY = 0;
@@ -285,16 +290,18 @@ const VALUE = 1;
 const AFTER = 2;
 
 /**
- * Per depth: the noted key whose object this is (-1 if none: the top level, an array, or an object under
- * a key not noted), and the noted key of this depth whose value is being read (-1 if none).
+ * Per depth: the noted key whose object this is, times 2, plus 1 if every key of the object is noted (-1
+ * if none: the top level, an array, or an object under a key not noted); and the noted key of this depth
+ * whose value is being read (-1 if none).
  */
 const owner = memory.data((MAX_DEPTH + 1) * 4, 16);
 const reading = memory.data((MAX_DEPTH + 1) * 4, 16);
 
 /**
  * Scans the line in memory [start, end). Returns BLANK, HAND_BACK, or the number of keys noted, in the
- * order written: the keys of the top-level object that are among the names added, and every key of an
- * object that is the value of a noted key, at any depth (not inside arrays). Each names its parent, the
+ * order written: the keys that are among the names added, in the top-level object and in objects that
+ * are values of noted keys, at any depth (not inside arrays), and every key of an object under an EVERY_KEY
+ * name. Each names its parent, the
  * noted key whose object holds it (-1 at the top). A string value without escapes is flagged, so the caller
  * can take its bytes as they are.
  */
@@ -315,7 +322,13 @@ export function scan(start: usize, end: usize): i32 {
         store<u8>(stack + <usize>depth, c);
         depth++;
         const slot = <usize>(depth << 2);
-        store<i32>(owner + slot, c == 0x7b && depth > 1 ? valueOf : -1);
+        let owned = -1;
+        if (c == 0x7b && depth > 1 && valueOf >= 0) {
+          const id = load<i32>(entries + <usize>(valueOf * ENTRY_BYTES), 24);
+          const every = id >= 0 && (load<u8>(nameFlags + <usize>id) & EVERY_KEY) != 0;
+          owned = (valueOf << 1) | (every ? 1 : 0);
+        }
+        store<i32>(owner + slot, owned);
         store<i32>(reading + slot, -1);
         valueOf = -1;
         p = skipSpace(p + 1, end);
@@ -345,13 +358,14 @@ export function scan(start: usize, end: usize): i32 {
       escaped = false;
       const keyEnd = scanString(p, end);
       if (keyEnd == 0) return HAND_BACK;
-      const parent = load<i32>(owner + <usize>(depth << 2));
+      const owned = load<i32>(owner + <usize>(depth << 2));
+      const parent = owned >> 1;
       let noted = false;
       if (depth == 1 || parent >= 0) {
         // A key spelt with escapes could be any name: only JSON.parse can tell.
         if (escaped) return HAND_BACK;
         const id = nameId(p + 1, keyEnd - 1);
-        noted = id >= 0 || parent >= 0;
+        noted = id >= 0 || (parent >= 0 && (owned & 1) != 0);
         if (noted) {
           if (count == MAX_ENTRIES) return HAND_BACK;
           const at = entries + <usize>(count * ENTRY_BYTES);

@@ -1,6 +1,17 @@
 /** The UTC day (YYYY-MM-DD) of an ISO timestamp, or null when there is none or it does not parse. */
 export function utcDay(when: string | null | undefined): string | null {
   if (!when) return null;
+  // Times repeat (the lines of one response, a session's steady clock): the last answer is kept.
+  if (when === lastWhen) return lastDay;
+  lastWhen = when;
+  lastDay = dayOf(when);
+  return lastDay;
+}
+
+let lastWhen = '';
+let lastDay: string | null = null;
+
+function dayOf(when: string): string | null {
   if (isPlainUtc(when)) return when.slice(0, 10);
   const t = Date.parse(when);
   return Number.isNaN(t) ? null : new Date(t).toISOString().slice(0, 10);
@@ -47,11 +58,23 @@ function digits(s: string, from: number, to: number, max: number, min = 0): bool
  * parsing, which costs more than the rest of a request's pricing. Anything else goes to Date.parse.
  */
 function isPlainUtc(s: string): boolean {
+  // Pricing and break diagnosis both ask about each request's time, one after the other.
+  if (s === lastChecked) return lastPlain;
+  lastChecked = s;
+  lastPlain = checkPlainUtc(s);
+  return lastPlain;
+}
+
+let lastChecked = '';
+let lastPlain = false;
+
+function checkPlainUtc(s: string): boolean {
   const n = s.length;
   if (n !== 20 && n !== 24) return false;
-  if (s.charCodeAt(n - 1) !== 90 || s[4] !== '-' || s[7] !== '-' || s[10] !== 'T') return false;
-  if (s[13] !== ':' || s[16] !== ':' || (n === 24 && (s[19] !== '.' || !digits(s, 20, 23, 999))))
-    return false;
+  // Z - - T : : .
+  if (s.charCodeAt(n - 1) !== 90 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  if (s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false;
+  if (n === 24 && (s.charCodeAt(19) !== 46 || !digits(s, 20, 23, 999))) return false;
   return (
     digits(s, 0, 4, 9999) &&
     digits(s, 5, 7, 12, 1) &&
