@@ -3,6 +3,7 @@ import { CiCollector } from '../checks/ci-collector.js';
 import type { CiOptions } from '../checks/cli-flags.js';
 import type { GroupBy, InputFormat, OutputFormat } from '../choices.js';
 import type { Problem, Report } from '../core/types.js';
+import { scanCounts, scannerProblem } from '../decode/fast-json-line.js';
 import { CliError, type ExitCodeValue } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { type Keep, ReportCollector } from '../pipeline/collect.js';
@@ -36,7 +37,7 @@ export interface InspectOptions extends CiOptions {
   pricingFiles: string[];
   /** --explain: each request's cost formula (and `items` in JSON costs). */
   explain: boolean;
-  /** --debug: say on stderr whether worker threads read the inputs. */
+  /** --debug: say on stderr whether worker threads read the inputs, and how JSON lines were read. */
   debug?: boolean;
 }
 
@@ -66,7 +67,7 @@ export interface CollectOptions {
   explain: boolean;
   /** Write each request to stdout as it is read (NDJSON and CSV). */
   stream: 'ndjson' | 'csv' | null;
-  /** --debug: say on stderr whether worker threads read the inputs. */
+  /** --debug: say on stderr whether worker threads read the inputs, and how JSON lines were read. */
   debug?: boolean;
 }
 
@@ -176,8 +177,18 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
   }
   if (pending) await writeOut(io, pending);
   progress?.done();
+  if (options.debug) io.stderr.write(scanDebugLine());
 
   return finishCollected(collector.report(), files, ci);
+}
+
+/** --debug: how many JSON lines the WebAssembly scan read, or why it could not load (nothing without JSON lines). */
+function scanDebugLine(): string {
+  if (scanCounts.read + scanCounts.handedBack === 0 && scannerProblem === null) return '';
+  if (scannerProblem !== null)
+    return `usage-inspect: debug: JSON lines read by JSON.parse only; the scan did not load: ${scannerProblem}\n`;
+  const { read, handedBack } = scanCounts;
+  return `usage-inspect: debug: JSON lines: ${read} read by the scan, ${handedBack} handed to JSON.parse\n`;
 }
 
 function finishCollected(report: Report, files: string[], ci: CiCollector): Report {

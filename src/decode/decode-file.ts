@@ -3,7 +3,7 @@ import type { DecodedRecord, Problem, SourceRef } from '../core/types.js';
 import { isPlainObject } from '../extract/counts.js';
 import type { LineBatch } from '../sources/byte-lines.js';
 import { classify, describeKeys, type Shape } from './classify.js';
-import { BLANK_LINE, type JsonLineScanner, jsonLineScanner } from './fast-json-line.js';
+import { BLANK_LINE, type JsonLineScanner, jsonLineScanner, scanCounts } from './fast-json-line.js';
 import { fromRecordingLine } from './recording.js';
 import { fromBareUsage, fromBatchResult, fromClaudeCodeLine, fromErrorBody, fromMessage } from './records.js';
 import { type SseEvent, SseParser } from './sse-parser.js';
@@ -261,7 +261,13 @@ export class FileDecoder {
         scanner = jsonLineScanner() ?? false;
         if (scanner && !scanner.load(batch)) scanner = false;
       }
-      if (scanner && this.scanned(scanner, batch, i, out)) continue;
+      if (scanner) {
+        if (this.scanned(scanner, batch, i, out)) {
+          scanCounts.read++;
+          continue;
+        }
+        scanCounts.handedBack++;
+      }
       if (
         lines &&
         this.layout === 'sse' &&

@@ -45,7 +45,7 @@ const MAX_BATCH = 8 << 20;
 export type Want = 'value' | 'present' | 'every' | 'handBack' | Fields;
 
 interface Field {
-  index: number;
+  name: string;
   want: Want;
 }
 
@@ -72,39 +72,33 @@ const internedStrings: string[] = [];
 const PROTO_ID = nameId('__proto__');
 
 /**
- * The keys read of one kind of object. Their values are gathered in slots, in the order of `names`, and
- * `build` makes the object as one literal of fixed shape (absent keys are undefined, which the readers
- * take as absent): objects built key by key cost several times more.
+ * The keys read of one kind of object. `create` makes it empty, as one literal of fixed shape with every
+ * name undefined (the readers take undefined as absent), and values are then set by name: objects grown
+ * key by key cost several times more.
  */
 export class Fields {
   /** Fields by the number of their name in NAMES. */
   readonly byId: (Field | undefined)[] = [];
-  private readonly empty: unknown[];
   constructor(
     readonly names: readonly string[],
     readonly wants: Record<string, Want>,
-    readonly build: (slots: unknown[]) => Record<string, unknown>,
+    readonly create: () => Record<string, unknown>,
   ) {
     for (const [name, want] of Object.entries(wants)) {
-      this.byId[nameId(name)] = { index: names.indexOf(name), want };
+      this.byId[nameId(name)] = { name, want };
       if (want === 'every') EVERY.add(name);
     }
-    this.empty = names.map(() => undefined);
-  }
-
-  slots(): unknown[] {
-    return this.empty.slice();
   }
 }
 
 const CACHE_SPLIT = new Fields(
   ['ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens'],
   { ephemeral_5m_input_tokens: 'value', ephemeral_1h_input_tokens: 'value' },
-  (s) => ({ ephemeral_5m_input_tokens: s[0], ephemeral_1h_input_tokens: s[1] }),
+  () => ({ ephemeral_5m_input_tokens: undefined, ephemeral_1h_input_tokens: undefined }),
 );
 
-const OUTPUT_DETAILS = new Fields(['thinking_tokens'], { thinking_tokens: 'value' }, (s) => ({
-  thinking_tokens: s[0],
+const OUTPUT_DETAILS = new Fields(['thinking_tokens'], { thinking_tokens: 'value' }, () => ({
+  thinking_tokens: undefined,
 }));
 
 /**
@@ -138,25 +132,25 @@ export const USAGE = new Fields(
     inference_geo: 'value',
     iterations: 'value',
   },
-  (s) => ({
-    input_tokens: s[0],
-    cache_creation_input_tokens: s[1],
-    cache_read_input_tokens: s[2],
-    output_tokens: s[3],
-    output_tokens_details: s[4],
-    cache_creation: s[5],
-    server_tool_use: s[6],
-    service_tier: s[7],
-    speed: s[8],
-    inference_geo: s[9],
-    iterations: s[10],
+  () => ({
+    input_tokens: undefined,
+    cache_creation_input_tokens: undefined,
+    cache_read_input_tokens: undefined,
+    output_tokens: undefined,
+    output_tokens_details: undefined,
+    cache_creation: undefined,
+    server_tool_use: undefined,
+    service_tier: undefined,
+    speed: undefined,
+    inference_geo: undefined,
+    iterations: undefined,
   }),
 );
 
-const MESSAGE = new Fields(['id', 'model', 'usage'], { id: 'value', model: 'value', usage: USAGE }, (s) => ({
-  id: s[0],
-  model: s[1],
-  usage: s[2],
+const MESSAGE = new Fields(['id', 'model', 'usage'], { id: 'value', model: 'value', usage: USAGE }, () => ({
+  id: undefined,
+  model: undefined,
+  usage: undefined,
 }));
 
 /**
@@ -181,28 +175,26 @@ export const LINE = new Fields(
     custom_id: 'handBack',
     result: 'handBack',
   },
-  (s) => ({
-    type: s[0],
-    id: s[1],
-    model: s[2],
-    usage: s[3],
-    message: s[4],
-    requestId: s[5],
-    timestamp: s[6],
-    sessionId: s[7],
-    uuid: s[8],
-    parentUuid: s[9],
+  () => ({
+    type: undefined,
+    id: undefined,
+    model: undefined,
+    usage: undefined,
+    message: undefined,
+    requestId: undefined,
+    timestamp: undefined,
+    sessionId: undefined,
+    uuid: undefined,
+    parentUuid: undefined,
   }),
 );
 
 /**
  * Per noted key of the line being read (scratch, reused from line to line): what is wanted of its object
- * (null: nothing), what the object's keys are gathered in, and the slots that will hold the object.
+ * (null: nothing), and the object made for it.
  */
 const wantsOf: (Fields | 'every' | null)[] = [];
-const gatheredOf: (unknown[] | Record<string, unknown>)[] = [];
-const heldIn: (unknown[] | Record<string, unknown>)[] = [];
-const heldAt: number[] = [];
+const objectOf: Record<string, unknown>[] = [];
 
 export class JsonLineScanner {
   private memory: Uint8Array;
@@ -246,14 +238,14 @@ export class JsonLineScanner {
     if (count === BLANK) return BLANK_LINE;
     if (count < 0) return null;
     const { entries, table } = this;
-    const top = LINE.slots();
+    const top = LINE.create();
     for (let e = 0; e < count; e++) {
       wantsOf[e] = null;
       const at = table + e * ENTRY_INTS;
       const parent = entries[at + 5] as number;
       const wants = parent < 0 ? LINE : wantsOf[parent];
       if (wants === null || wants === undefined) continue;
-      const into = parent < 0 ? top : (gatheredOf[parent] as unknown[] | Record<string, unknown>);
+      const into = parent < 0 ? top : (objectOf[parent] as Record<string, unknown>);
       const flags = entries[at] as number;
       const id = entries[at + 6] as number;
       const valueStart = entries[at + 3] as number;
@@ -263,46 +255,29 @@ export class JsonLineScanner {
         const keyStart = (entries[at + 1] as number) - this.base;
         const keyEnd = (entries[at + 2] as number) - this.base;
         const name = (this.bytes as Utf8Slicer).utf8Slice(keyStart, keyEnd);
-        (into as Record<string, unknown>)[name] = this.value(
-          valueStart,
-          valueEnd,
-          flags,
-          entries[at + 7] as number,
-        );
+        into[name] = this.value(valueStart, valueEnd, flags, entries[at + 7] as number);
         continue;
       }
       const field = id < 0 ? undefined : wants.byId[id];
       if (field === undefined) continue;
       const want = field.want;
       if (want === 'handBack') return null;
-      const slots = into as unknown[];
       if (want === 'present') {
-        slots[field.index] = true;
+        into[field.name] = true;
         continue;
       }
       if (want === 'value' || this.memory[valueStart] !== 0x7b) {
-        slots[field.index] = this.value(valueStart, valueEnd, flags, entries[at + 7] as number);
+        into[field.name] = this.value(valueStart, valueEnd, flags, entries[at + 7] as number);
         continue;
       }
-      // An object: its keys follow (each naming this one as parent). Until it is made, the slot holds
-      // what gathers them; a repeated key that replaces it (JSON.parse keeps the last) leaves it unused.
-      const gathered = want === 'every' ? {} : want.slots();
+      // An object: its keys follow, each naming this one as parent, and fill it in place. A repeated key
+      // (JSON.parse keeps the last) puts a new object in its place.
+      const object = want === 'every' ? {} : want.create();
       wantsOf[e] = want;
-      gatheredOf[e] = gathered;
-      heldIn[e] = slots;
-      heldAt[e] = field.index;
-      slots[field.index] = gathered;
+      objectOf[e] = object;
+      into[field.name] = object;
     }
-    // Inner objects come after the keys that hold them: made last to first, each is in its slot before
-    // the object holding it is made.
-    for (let e = count - 1; e >= 0; e--) {
-      const wants = wantsOf[e];
-      if (wants === null || wants === undefined || wants === 'every') continue;
-      const slots = heldIn[e] as unknown[];
-      const index = heldAt[e] as number;
-      if (slots[index] === gatheredOf[e]) slots[index] = wants.build(gatheredOf[e] as unknown[]);
-    }
-    return LINE.build(top);
+    return top;
   }
 
   /** The value at [start, end) of memory as JSON.parse gives it. */
@@ -336,6 +311,9 @@ export class JsonLineScanner {
     return JSON.parse(bytes.utf8Slice(start - this.base, end - this.base));
   }
 }
+
+/** Lines read by the scan and lines handed back to JSON.parse, in this thread (for --debug). */
+export const scanCounts = { read: 0, handedBack: 0 };
 
 let scanner: JsonLineScanner | null | undefined;
 /** Why the scanner could not be loaded, for --debug. */
