@@ -311,7 +311,8 @@ describe('a line too long for the scan', () => {
       content: [{ type: 'text', text: 'x'.repeat(9 << 20) }],
       usage: { input_tokens: 7, output_tokens: 3 },
     });
-    const small = '{"type":"message","model":"claude-sonnet-4-6","usage":{"input_tokens":1,"output_tokens":1}}';
+    const small =
+      '{"type":"message","model":"claude-sonnet-4-6","usage":{"input_tokens":1,"output_tokens":1}}';
     writeFileSync(file, `${small}\n${small}\n${huge}\n${small}\n`);
     const { inputs } = await resolveInputs([file]);
     const fast = await runPipeline(inputs, { format: 'auto', strict: false, fast: true });
@@ -359,5 +360,12 @@ describe('inspect on JSON lines the fast path reads and hands back', () => {
       [6, expect.stringContaining('usage.output_tokens is the string "2"')],
     ]);
     expect(run.stderr.split('\n').filter((l) => l.includes('mixed.jsonl:4'))).toHaveLength(1);
+    // The first line tells the layout and is read by JSON.parse before the scan is loaded; of the other six,
+    // the escaped key and the cut line are handed back.
+    const debug = await runCli(['inspect', file, '--format', 'json', '--debug']);
+    expect(debug.stdout).toBe(run.stdout);
+    expect(debug.stderr).toContain(
+      'usage-inspect: debug: JSON lines: 4 read by the scan, 2 handed to JSON.parse',
+    );
   });
 });
