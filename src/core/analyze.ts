@@ -10,8 +10,9 @@ export interface AnalyzeOutcome {
   problems: readonly Problem[];
 }
 
-/** Most records raise no problem: one shared empty list rather than a new one per request. */
+/** Most records raise no problem and have no iterations: shared empty lists rather than new ones each. */
 const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+const NO_ITERATIONS = Object.freeze([]) as unknown as Iteration[];
 
 /**
  * Turns one decoded record into an analysed request. A record whose usage fails validation is
@@ -26,11 +27,14 @@ export function analyzeRecord(record: DecodedRecord, index: number): AnalyzeOutc
     const usage = readUsage(record.usage);
     const rawIterations = readIterations((record.usage as Record<string, unknown>).iterations, record.model);
     const billed = billedUsage(usage, rawIterations);
-    const iterations = rawIterations.map((it) => ({
-      ...it,
-      cache: cacheVerdict(it, minimumCacheableTokens(it.model, record.timestamp)),
-      cost: null,
-    }));
+    const iterations =
+      rawIterations.length === 0
+        ? NO_ITERATIONS
+        : rawIterations.map((it) => ({
+            ...it,
+            cache: cacheVerdict(it, minimumCacheableTokens(it.model, record.timestamp)),
+            cost: null,
+          }));
     const mismatch = topLevelMismatch(usage, rawIterations);
     if (mismatch) {
       problems = [

@@ -56,10 +56,16 @@ export function withExtras(
   };
 }
 
+/**
+ * Most responses have no `server_tool_use`: they share one empty, frozen object (a request's usage is never
+ * changed once read; totals sum into objects of their own).
+ */
+const NO_SERVER_TOOLS: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
 function readServerToolUse(raw: Record<string, unknown>, path: string): Record<string, number> {
   const obj = readOptionalObject(raw, 'server_tool_use', path);
+  if (!obj) return NO_SERVER_TOOLS;
   const out: Record<string, number> = {};
-  if (!obj) return out;
   for (const key of Object.keys(obj)) {
     if (obj[key] === null || obj[key] === undefined) continue;
     if (typeof obj[key] === 'object') continue;
