@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { classify } from '../src/decode/classify.js';
 import {
   BLANK_LINE,
   type Fields,
@@ -67,6 +68,10 @@ function agrees(text: string): boolean {
   expect(isPlainObject(full)).toBe(true);
   for (const key of ['recording', 'custom_id', 'result']) expect(Object.hasOwn(full, key)).toBe(false);
   expect(thin).toEqual(project(full, LINE));
+  // The decoder trusts classify on the cut-down object only for these shapes: they must be the full one's.
+  const shape = classify(thin);
+  if (shape === 'message' || shape === 'claude_code' || shape === 'claude_code_other')
+    expect(classify(full)).toBe(shape);
   return true;
 }
 
@@ -218,6 +223,14 @@ describe('the JSON-lines scan', () => {
     ['{"a":-}', false],
     ['{"a":+1}', false],
     ['{"a":1e}', false],
+    ['{"a":1e+}', false],
+    ['{"a":1.e5}', false],
+    ['{"a":- 1}', false],
+    ['{"a":-/}', false],
+    ['{"a":-a}', false],
+    ['{"a":-01}', false],
+    ['{"a":/}', false],
+    ['{"a":-9}', true],
     ['{"a":tru}', false],
     ['{"a":nulll}', false],
     ['{"a":"\\x"}', false],

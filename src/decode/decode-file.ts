@@ -297,7 +297,13 @@ export class FileDecoder {
     // The first line of a file may start with a byte-order mark, which pushText removes.
     if ((this.lineNo === 0 && this.atFileStart) || !batch.isUtf8(i)) return false;
     const { starts, ends } = batch.lineOffsets();
-    const line = scanner.read(starts[i] as number, ends[i] as number);
+    let line: ReturnType<JsonLineScanner['read']>;
+    try {
+      line = scanner.read(starts[i] as number, ends[i] as number);
+    } catch {
+      // A fault in the scan (there should be none) costs speed, not results: JSON.parse reads the line.
+      return false;
+    }
     if (line === null) return false;
     if (line === BLANK_LINE) {
       this.lineNo++;

@@ -4,8 +4,8 @@ import type { LineBatch, Utf8Slicer } from '../sources/byte-lines.js';
 /**
  * The JSON-lines fast path. A response line is mostly the text of its content; parsing it whole to read a
  * usage object is most of the cost of reading JSONL. wasm/json-scan.ts checks each line against the JSON
- * grammar (every byte, as JSON.parse would) and notes where the top-level keys and the keys one level
- * down are; only the values that records read are then parsed. A line the scan does not accept is handed
+ * grammar (every byte, as JSON.parse would) and notes where the keys that records read are, at any depth
+ * (under keys it noted); only those values are then parsed. A line the scan does not accept is handed
  * back to JSON.parse, so errors, and anything unusual, read exactly as before.
  */
 
@@ -220,7 +220,12 @@ export class JsonLineScanner {
     const need = this.base + batch.end + PADDING;
     const have = this.exports.memory.buffer.byteLength;
     if (need > have) {
-      this.exports.memory.grow(Math.ceil((need - have) / 65536));
+      try {
+        this.exports.memory.grow(Math.ceil((need - have) / 65536));
+      } catch {
+        // No memory to grow into: JSON.parse reads this batch.
+        return false;
+      }
       this.memory = new Uint8Array(this.exports.memory.buffer);
       this.entries = new Int32Array(this.exports.memory.buffer);
     }

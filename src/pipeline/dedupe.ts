@@ -22,12 +22,16 @@ export function moreComplete(candidate: RequestResult, current: RequestResult): 
 export const DEDUPE_WINDOW = 512;
 
 /**
- * A held request. Keyed ones (Claude Code) are found by `message.id`, then `requestId`: the few held
- * under one id are chained, so no joined key is built for each line.
+ * A held request. A response is known by `message.id` + U+0000 + `requestId`. That string is not built for
+ * each line: keyed requests (Claude Code) are found by `key`, the id, then by `part`, the request id, in a
+ * chain of the few held under one id. Where the two parts would not tell the joined string apart (no id, or
+ * a U+0000 in either part), `key` is the joined string itself and `part` is empty.
  */
 interface Held {
   result: RequestResult;
   keyed: boolean;
+  key: string;
+  part: string;
   id: string;
   requestId: string;
   next: Held | null;
@@ -44,7 +48,7 @@ export class DedupeWindow {
   /** Held requests from `head` on; released slots before it are null until the list is compacted. */
   private readonly held: (Held | null)[] = [];
   private head = 0;
-  private readonly byId = new Map<string, Held>();
+  private readonly byKey = new Map<string, Held>();
   /** Keys of every Claude Code response released so far, for copies that come much later. */
   private readonly released = new SeenKeys();
   private lateMoreComplete = 0;
@@ -55,6 +59,9 @@ export class DedupeWindow {
     const keyed = isKeyed(result);
     const id = keyed ? (result.id ?? '') : '';
     const requestId = keyed ? (result.request_id ?? '') : '';
+    const whole = id === '' || id.includes('\u0000') || requestId.includes('\u0000');
+    const key = whole ? `${id}\u0000${requestId}` : id;
+    const part = whole ? '' : requestId;
     let first: Held | null = null;
     if (!keyed) {
       // Nothing held to keep ahead of it (inputs other than Claude Code): it leaves at once, so that it is
@@ -64,9 +71,9 @@ export class DedupeWindow {
         return;
       }
     } else {
-      first = this.byId.get(id) ?? null;
+      first = this.byKey.get(key) ?? null;
       let current = first;
-      while (current !== null && current.requestId !== requestId) current = current.next;
+      while (current !== null && current.part !== part) current = current.next;
       if (current) {
         if (moreComplete(result, current.result)) current.result = result;
         return;
@@ -77,9 +84,9 @@ export class DedupeWindow {
         return;
       }
     }
-    const held: Held = { result, keyed, id, requestId, next: first };
+    const held: Held = { result, keyed, key, part, id, requestId, next: first };
     this.held.push(held);
-    if (keyed) this.byId.set(id, held);
+    if (keyed) this.byKey.set(key, held);
     if (this.held.length - this.head > DEDUPE_WINDOW) release(this.release());
   }
 
@@ -115,10 +122,10 @@ export class DedupeWindow {
   }
 
   private unchain(held: Held): void {
-    let current = this.byId.get(held.id) as Held;
+    let current = this.byKey.get(held.key) as Held;
     if (current === held) {
-      if (held.next === null) this.byId.delete(held.id);
-      else this.byId.set(held.id, held.next);
+      if (held.next === null) this.byKey.delete(held.key);
+      else this.byKey.set(held.key, held.next);
       return;
     }
     while (current.next !== held) current = current.next as Held;
