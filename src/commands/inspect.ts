@@ -135,6 +135,9 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
     return finishCollected(parallel, files, ci);
   }
   const collector = new ReportCollector(options.keep, options.groupBy);
+  // Parts this thread read for workers, before they found a reason to read in one thread, are not counted.
+  scanCounts.read = 0;
+  scanCounts.handedBack = 0;
   // CSV and --explain load only when asked for: start-up counts for one response on stdin (bench/).
   const csv = options.stream === 'csv' ? await import('../report/csv.js') : null;
   const explain = options.explain ? await import('../report/explain.js') : null;
