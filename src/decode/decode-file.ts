@@ -119,7 +119,17 @@ function decodeValue(
     out.push(problem(source, `expected ${FORMAT_NAMES[format] ?? format}, found ${describeKeys(value)}`));
     return;
   }
-  const obj = value as Record<string, unknown>;
+  decodeShaped(shape, value as Record<string, unknown>, source, acc, out);
+}
+
+/** Decodes a value `classify` has placed (and the format allows). Items are pushed onto `out`. */
+function decodeShaped(
+  shape: Shape,
+  obj: Record<string, unknown>,
+  source: SourceRef,
+  acc: StreamAccumulator,
+  out: DecodeItem[],
+): void {
   switch (shape) {
     case 'message':
       out.push({ record: fromMessage(obj, source) });
@@ -153,7 +163,7 @@ function decodeValue(
       pushAll(out, acc.feed(obj, source));
       return;
     default:
-      out.push(problem(source, `no usage found: ${describeKeys(value)}`, 'warning'));
+      out.push(problem(source, `no usage found: ${describeKeys(obj)}`, 'warning'));
   }
 }
 
@@ -314,13 +324,7 @@ export class FileDecoder {
     if (this.allowed && !this.allowed.has(shape)) return false;
     this.lineNo++;
     this.sawContent = true;
-    const source: SourceRef = { file: this.file, line: this.lineNo, event: null };
-    if (shape === 'message') {
-      out.push({ record: fromMessage(line, source) });
-    } else if (shape === 'claude_code') {
-      const rec = fromClaudeCodeLine(line, source);
-      if (rec) out.push({ record: rec });
-    }
+    decodeShaped(shape, line, { file: this.file, line: this.lineNo, event: null }, this.acc, out);
     return true;
   }
 

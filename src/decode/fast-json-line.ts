@@ -79,12 +79,17 @@ const PROTO_ID = nameId('__proto__');
 export class Fields {
   /** Fields by the number of their name in NAMES. */
   readonly byId: (Field | undefined)[] = [];
+  /** The keys of the objects made: those wanted, in `create`'s order. */
+  readonly names: readonly string[];
   constructor(
-    readonly names: readonly string[],
     readonly wants: Record<string, Want>,
     readonly create: () => Record<string, unknown>,
   ) {
+    this.names = Object.keys(create());
     for (const [name, want] of Object.entries(wants)) {
+      // The literal in `create` must hold exactly the keys that are read into it.
+      if ((want !== 'handBack') !== this.names.includes(name))
+        throw new Error(`Fields: ${name} and create disagree`);
       this.byId[nameId(name)] = { name, want };
       if (want === 'every') EVERY.add(name);
     }
@@ -92,12 +97,11 @@ export class Fields {
 }
 
 const CACHE_SPLIT = new Fields(
-  ['ephemeral_5m_input_tokens', 'ephemeral_1h_input_tokens'],
   { ephemeral_5m_input_tokens: 'value', ephemeral_1h_input_tokens: 'value' },
   () => ({ ephemeral_5m_input_tokens: undefined, ephemeral_1h_input_tokens: undefined }),
 );
 
-const OUTPUT_DETAILS = new Fields(['thinking_tokens'], { thinking_tokens: 'value' }, () => ({
+const OUTPUT_DETAILS = new Fields({ thinking_tokens: 'value' }, () => ({
   thinking_tokens: undefined,
 }));
 
@@ -106,19 +110,6 @@ const OUTPUT_DETAILS = new Fields(['thinking_tokens'], { thinking_tokens: 'value
  * test/fast-json-line.test.ts checks that what they make of it equals what they make of JSON.parse's.
  */
 export const USAGE = new Fields(
-  [
-    'input_tokens',
-    'cache_creation_input_tokens',
-    'cache_read_input_tokens',
-    'output_tokens',
-    'output_tokens_details',
-    'cache_creation',
-    'server_tool_use',
-    'service_tier',
-    'speed',
-    'inference_geo',
-    'iterations',
-  ],
   {
     input_tokens: 'value',
     cache_creation_input_tokens: 'value',
@@ -147,7 +138,7 @@ export const USAGE = new Fields(
   }),
 );
 
-const MESSAGE = new Fields(['id', 'model', 'usage'], { id: 'value', model: 'value', usage: USAGE }, () => ({
+const MESSAGE = new Fields({ id: 'value', model: 'value', usage: USAGE }, () => ({
   id: undefined,
   model: undefined,
   usage: undefined,
@@ -159,7 +150,6 @@ const MESSAGE = new Fields(['id', 'model', 'usage'], { id: 'value', model: 'valu
  * JSON.parse: their shapes need more of the line.
  */
 export const LINE = new Fields(
-  ['type', 'id', 'model', 'usage', 'message', 'requestId', 'timestamp', 'sessionId', 'uuid', 'parentUuid'],
   {
     type: 'value',
     id: 'value',

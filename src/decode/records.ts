@@ -30,25 +30,31 @@ export function baseRecord(kind: RecordKind, source: SourceRef): DecodedRecord {
   };
 }
 
-/** A complete Message (`"type":"message"`, standard or beta). */
+/**
+ * A complete Message (`"type":"message"`, standard or beta); a transcript gives the label, request id and
+ * time the Message itself does not carry.
+ */
 export function fromMessage(
   msg: Record<string, unknown>,
   source: SourceRef,
   kind: RecordKind = 'message',
+  label: string | null = null,
+  requestId: string | null = null,
+  timestamp: string | null = null,
 ): DecodedRecord {
   // One literal of fixed shape (no spread of baseRecord): this runs once per response.
   const usage = msg.usage ?? null;
   return {
     kind,
     source,
-    label: null,
+    label,
     id: str(msg.id),
-    request_id: null,
+    request_id: requestId,
     model: str(msg.model),
     status: usage === null ? 'incomplete' : 'ok',
     error: null,
     usage,
-    timestamp: null,
+    timestamp,
   };
 }
 
@@ -102,18 +108,12 @@ export function fromClaudeCodeLine(line: Record<string, unknown>, source: Source
   if (!msg || !isPlainObject(msg.usage)) return null;
   // Claude Code writes locally generated messages (API errors, interruptions) with this model and zero usage.
   if (msg.model === '<synthetic>') return null;
-  // fromMessage's literal with the transcript's fields, without a spread: this runs for every response.
-  const usage = msg.usage;
-  return {
-    kind: 'claude_code',
+  return fromMessage(
+    msg,
     source,
-    label: str(line.sessionId),
-    id: str(msg.id),
-    request_id: str(line.requestId),
-    model: str(msg.model),
-    status: 'ok',
-    error: null,
-    usage,
-    timestamp: str(line.timestamp),
-  };
+    'claude_code',
+    str(line.sessionId),
+    str(line.requestId),
+    str(line.timestamp),
+  );
 }

@@ -25,15 +25,14 @@ export const DEDUPE_WINDOW = 512;
  * A held request. A response is known by `message.id` + U+0000 + `requestId`. That string is not built for
  * each line: keyed requests (Claude Code) are found by `key`, the id, then by `part`, the request id, in a
  * chain of the few held under one id. Where the two parts would not tell the joined string apart (no id, or
- * a U+0000 in either part), `key` is the joined string itself and `part` is empty.
+ * a U+0000 in either part), `key` is the joined string itself and `part` is undefined. Either way `key` and
+ * `part` are what SeenKeys takes for the joined string.
  */
 interface Held {
   result: RequestResult;
   keyed: boolean;
   key: string;
-  part: string;
-  id: string;
-  requestId: string;
+  part: string | undefined;
   next: Held | null;
 }
 
@@ -61,7 +60,7 @@ export class DedupeWindow {
     const requestId = keyed ? (result.request_id ?? '') : '';
     const whole = id === '' || id.includes('\u0000') || requestId.includes('\u0000');
     const key = whole ? `${id}\u0000${requestId}` : id;
-    const part = whole ? '' : requestId;
+    const part = whole ? undefined : requestId;
     let first: Held | null = null;
     if (!keyed) {
       // Nothing held to keep ahead of it (inputs other than Claude Code): it leaves at once, so that it is
@@ -78,13 +77,13 @@ export class DedupeWindow {
         if (moreComplete(result, current.result)) current.result = result;
         return;
       }
-      if (this.released.has(id, requestId)) {
+      if (this.released.has(key, part)) {
         if (this.lateMoreComplete === 0) this.lateSource = result.source;
         this.lateMoreComplete++;
         return;
       }
     }
-    const held: Held = { result, keyed, key, part, id, requestId, next: first };
+    const held: Held = { result, keyed, key, part, next: first };
     this.held.push(held);
     if (keyed) this.byKey.set(key, held);
     if (this.held.length - this.head > DEDUPE_WINDOW) release(this.release());
@@ -112,7 +111,7 @@ export class DedupeWindow {
     this.head++;
     if (held.keyed) {
       this.unchain(held);
-      this.released.add(held.id, held.requestId);
+      this.released.add(held.key, held.part);
     }
     if (this.head > 4096 && this.head * 2 > this.held.length) {
       this.held.splice(0, this.head);

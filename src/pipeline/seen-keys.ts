@@ -61,35 +61,37 @@ export class SeenKeys {
 }
 
 const pair: [number, number] = [0, 0];
+/** The two hashes while a key is being hashed. */
+let ha = 0;
+let hb = 0;
+
+function mix(c: number): void {
+  ha = Math.imul(ha ^ c, 0x01000193);
+  hb = Math.imul(hb ^ c, 0x5bd1e995);
+  hb = (hb << 13) | (hb >>> 19);
+}
+
+function mixAll(s: string): void {
+  for (let i = 0; i < s.length; i++) mix(s.charCodeAt(i));
+}
 
 /**
  * Two independent 32-bit hashes of the UTF-16 code units (FNV-1a and a multiply-rotate hash with a
  * murmur3 finaliser), never both zero: (0, 0) marks an empty slot.
  */
 function hashPair(key: string, second?: string): [number, number] {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b = (b << 13) | (b >>> 19);
-  }
+  ha = 0x811c9dc5;
+  hb = 0x9747b28c;
+  mixAll(key);
   let length = key.length;
   if (second !== undefined) {
     // The same hash as of the joined string: a U+0000, then the second part.
-    a = Math.imul(a, 0x01000193);
-    b = Math.imul(b, 0x5bd1e995);
-    b = (b << 13) | (b >>> 19);
-    for (let i = 0; i < second.length; i++) {
-      const c = second.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b = (b << 13) | (b >>> 19);
-    }
+    mix(0);
+    mixAll(second);
     length += 1 + second.length;
   }
-  b ^= length;
+  const a = ha;
+  let b = hb ^ length;
   b = Math.imul(b ^ (b >>> 16), 0x85ebca6b);
   b = Math.imul(b ^ (b >>> 13), 0xc2b2ae35);
   b ^= b >>> 16;

@@ -1,17 +1,6 @@
 /** The UTC day (YYYY-MM-DD) of an ISO timestamp, or null when there is none or it does not parse. */
 export function utcDay(when: string | null | undefined): string | null {
   if (!when) return null;
-  // Times repeat (the lines of one response, a session's steady clock): the last answer is kept.
-  if (when === lastWhen) return lastDay;
-  lastWhen = when;
-  lastDay = dayOf(when);
-  return lastDay;
-}
-
-let lastWhen = '';
-let lastDay: string | null = null;
-
-function dayOf(when: string): string | null {
   if (isPlainUtc(when)) return when.slice(0, 10);
   const t = Date.parse(when);
   return Number.isNaN(t) ? null : new Date(t).toISOString().slice(0, 10);
