@@ -66,6 +66,31 @@ describe('readByteLines', () => {
     expect(got.map((l) => l.text.length)).toEqual([1, long.length, 1]);
   });
 
+  it('decodes batches larger than a piece the same as line by line, wherever a line crosses a cut', async () => {
+    // lines() decodes at most 64 KiB at a time, cut after an LF: lines of every length around that size,
+    // CRLF ends, multi-byte characters and a last line without an end all cross those cuts somewhere.
+    const lineArb = fc
+      .tuple(fc.nat(90_000), fc.constantFrom('a', 'é', '😀'), fc.constantFrom('\n', '\r\n'))
+      .map(([n, unit, eol]) => unit.repeat(n % 3 === 0 ? n : n % 700) + eol);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(lineArb, { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        async (lines, ended) => {
+          let text = lines.join('');
+          if (!ended) text = text.replace(/\r?\n$/, '');
+          const got = await linesOf([Buffer.from(text)]);
+          expect(got.map((l) => l.text)).toEqual(got.map((l) => l.alone));
+          // An empty last line (after the last line end) is no line.
+          const want = text.split(/\r?\n/);
+          if (want[want.length - 1] === '') want.pop();
+          expect(got.map((l) => l.text)).toEqual(want);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('tells invalid UTF-8 apart from a U+FFFD that was written as such', async () => {
     const bad = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xc3]), Buffer.from('"}\n')]);
     const written = Buffer.from('{"a":"\ufffd"}\n');
