@@ -19,7 +19,10 @@ export { reportExitCode } from '../checks/verdict.js';
 
 export { DEFAULT_TOP, OUTPUT_FORMATS, type OutputFormat } from '../choices.js';
 
-/** Bytes of streamed output gathered before each write. */
+/**
+ * Characters of streamed output gathered before each write. Kept well under 128 KiB: V8 keeps a longer
+ * string in its large-object space, and making one cost about 1 ms each here (sources/byte-lines.ts).
+ */
 const OUT_BLOCK = 64 * 1024;
 
 export interface InspectOptions extends CiOptions {
@@ -144,6 +147,8 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
   if (csv) io.stdout.write(csv.CSV_HEADER);
 
   let pending = '';
+  /** Set when stdout asked us to wait: the next batch is read once it has drained. */
+  let wait: Promise<void> | undefined;
   const stream = streamRequests(
     inputs,
     {
@@ -169,13 +174,17 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
       if (options.stream) {
         pending += csv === null ? ndjsonRequestLine(event.request, jsonOptions) : csv.csvRow(event.request);
         if (explain) io.stderr.write(explain.explainRequest(event.request));
+        // Lines go out in blocks: one write per line costs more than producing the line. A block is
+        // written as soon as it is full, inside a batch too: see OUT_BLOCK.
+        if (pending.length >= OUT_BLOCK) {
+          wait = writeOut(io, pending) ?? wait;
+          pending = '';
+        }
       }
     }
-    // Lines go out in blocks: one write per line costs more than producing the line.
-    if (pending.length >= OUT_BLOCK) {
-      const wait = writeOut(io, pending);
-      pending = '';
-      if (wait) await wait;
+    if (wait) {
+      await wait;
+      wait = undefined;
     }
   }
   if (pending) await writeOut(io, pending);
