@@ -1,57 +1,77 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 
-const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+// The built bundle (`npm test` builds first): esbuild's metafile says which output file holds which source
+// module and what each output imports, statically or through import().
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+interface Output {
+  imports: { path: string; kind: string; external?: boolean }[];
+  inputs: Record<string, unknown>;
+}
+const meta = JSON.parse(readFileSync(`${ROOT}dist/cli/meta.json`, 'utf8')) as {
+  outputs: Record<string, Output>;
+};
+const outputs = Object.entries(meta.outputs).filter(([path]) => path.endsWith('.js'));
 
-/** Specifiers of the static imports and re-exports of a built module (dynamic import() excluded). */
-function staticImports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const found: string[] = [];
-  for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+['"]([^'"]+)['"]/gms))
-    found.push(m[1] ?? '');
-  for (const m of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) found.push(m[1] ?? '');
-  return found;
+/** The output file that holds a source module. */
+function outputOf(source: string): string {
+  const found = outputs.find(([, o]) => source in o.inputs);
+  if (!found) throw new Error(`no output holds ${source}`);
+  return found[0];
 }
 
-/** Every module loaded before any code runs, starting from dist/main.js. */
-function staticGraph(entry: string): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
+/** Every output loaded before any code runs, from `entry` through static imports (import() excluded). */
+function staticGraph(entry: string): Map<string, Output> {
+  const graph = new Map<string, Output>();
   const queue = [entry];
   while (queue.length > 0) {
-    const file = queue.pop() as string;
-    if (graph.has(file)) continue;
-    const imports = staticImports(file);
-    graph.set(file, imports);
-    for (const spec of imports) if (spec.startsWith('.')) queue.push(resolve(dirname(file), spec));
+    const path = queue.pop() as string;
+    if (graph.has(path)) continue;
+    const output = meta.outputs[path] as Output;
+    graph.set(path, output);
+    for (const i of output.imports) if (i.kind === 'import-statement' && !i.external) queue.push(i.path);
   }
   return graph;
 }
 
-const importsSdk = (graph: Map<string, string[]>) =>
-  [...graph].filter(([, imports]) => imports.some((s) => s.startsWith('@anthropic-ai/sdk'))).map(([f]) => f);
+const sources = (graph: Map<string, Output>) => [...graph.values()].flatMap((o) => Object.keys(o.inputs));
+const importsSdk = (graph: Map<string, Output>) =>
+  [...graph]
+    .filter(([, o]) =>
+      o.imports.some((i) => i.kind === 'import-statement' && i.path.startsWith('@anthropic-ai/sdk')),
+    )
+    .map(([path]) => path);
 
 test('start-up loads neither the SDK nor the commands that call the API', () => {
-  const startup = staticGraph(join(DIST, 'main.js'));
+  const startup = staticGraph('dist/cli/main.js');
   // The walk reaches the option declarations of the API commands…
-  expect([...startup.keys()].some((f) => f.endsWith('cli-options.js'))).toBe(true);
-  // …but not the commands themselves, nor the SDK.
+  expect(sources(startup)).toContain('src/cli-options.ts');
+  // …but not the commands themselves, nor the SDK, nor the table renderer.
   expect(importsSdk(startup)).toEqual([]);
-  expect([...startup.keys()].filter((f) => f.includes(`${join('dist', 'commands')}`))).toEqual([]);
+  expect(sources(startup).filter((s) => s.startsWith('src/commands/'))).toEqual([]);
+  expect(sources(startup).filter((s) => s.includes('node_modules/cli-table3/'))).toEqual([]);
 });
 
 test('inspect loads no SDK either', () => {
-  expect(importsSdk(staticGraph(join(DIST, 'commands', 'inspect.js')))).toEqual([]);
+  const graph = staticGraph(outputOf('src/commands/inspect.ts'));
+  expect(sources(graph)).toContain('src/decode/decode-file.ts');
+  expect(importsSdk(graph)).toEqual([]);
 });
 
 test('the API commands load the SDK only when they make a call, through import()', () => {
-  for (const command of ['send.js', 'count.js', 'replay.js']) {
-    const graph = staticGraph(join(DIST, 'commands', command));
+  for (const command of ['send.ts', 'count.ts', 'replay.ts']) {
+    const graph = staticGraph(outputOf(`src/commands/${command}`));
     // The walk reaches the code that uses the SDK, so an empty result means something…
-    expect([...graph.keys()].some((f) => f.endsWith(join('api', 'sdk.js')))).toBe(true);
+    expect(sources(graph)).toContain('src/api/sdk.ts');
     // …yet nothing imports the SDK statically; `send --dry-run` and offline `replay` never load it.
     expect(importsSdk(graph)).toEqual([]);
   }
-  expect(readFileSync(join(DIST, 'api', 'sdk.js'), 'utf8')).toContain("import('@anthropic-ai/sdk')");
+  const sdk = outputOf('src/api/sdk.ts');
+  expect(meta.outputs[sdk]?.imports).toContainEqual({
+    path: '@anthropic-ai/sdk',
+    kind: 'dynamic-import',
+    external: true,
+  });
+  expect(readFileSync(`${ROOT}${sdk}`, 'utf8')).toContain('import("@anthropic-ai/sdk")');
 });
