@@ -12,7 +12,8 @@ describe('SeenKeys', () => {
           const keys = new SeenKeys();
           const set = new Set<string>();
           for (const k of added) {
-            keys.add(k);
+            // add says whether the key is new, as Set.has would before adding.
+            expect(keys.add(k)).toBe(!set.has(k));
             set.add(k);
           }
           expect(keys.size).toBe(set.size);

@@ -12,7 +12,7 @@ export interface AnalyzeOutcome {
 
 /** Most records raise no problem and have no iterations: shared empty lists rather than new ones each. */
 const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
-const NO_ITERATIONS = Object.freeze([]) as unknown as Iteration[];
+export const NO_ITERATIONS = Object.freeze([]) as unknown as Iteration[];
 
 /**
  * Turns one decoded record into an analysed request. A record whose usage fails validation is

@@ -60,7 +60,7 @@ export function withExtras(
  * Most responses have no `server_tool_use`: they share one empty, frozen object (a request's usage is never
  * changed once read; totals sum into objects of their own).
  */
-const NO_SERVER_TOOLS: Record<string, number> = Object.freeze({}) as Record<string, number>;
+export const NO_SERVER_TOOLS: Record<string, number> = Object.freeze({}) as Record<string, number>;
 
 function readServerToolUse(raw: Record<string, unknown>, path: string): Record<string, number> {
   const obj = readOptionalObject(raw, 'server_tool_use', path);

@@ -1,4 +1,5 @@
 import type { Problem, RequestResult } from '../core/types.js';
+import { HeldResults } from './held-results.js';
 import { SeenKeys } from './seen-keys.js';
 
 /**
@@ -10,88 +11,105 @@ function isKeyed(r: RequestResult): boolean {
   return r.kind === 'claude_code' && (!!r.id || !!r.request_id);
 }
 
-export function moreComplete(candidate: RequestResult, current: RequestResult): boolean {
+/** Whether `candidate` is more complete than `held`: larger billed output, then larger billed input. */
+function moreComplete(
+  candidate: RequestResult,
+  held: { output: number; totalInput: number } | null,
+): boolean {
   const a = candidate.billed_usage;
-  const b = current.billed_usage;
-  if (!a || !b) return a !== null && b === null;
-  if (a.output_tokens !== b.output_tokens) return a.output_tokens > b.output_tokens;
-  return a.total_input_tokens > b.total_input_tokens;
+  if (!a || !held) return a !== null && held === null;
+  if (a.output_tokens !== held.output) return a.output_tokens > held.output;
+  return a.total_input_tokens > held.totalInput;
 }
 
 /** How many recent requests are held back so that later lines of the same response can replace them. */
 export const DEDUPE_WINDOW = 512;
 
 /**
- * A held request. A response is known by `message.id` + U+0000 + `requestId`. That string is not built for
- * each line: keyed requests (Claude Code) are found by `key`, the id, then by `part`, the request id, in a
- * chain of the few held under one id. Where the two parts would not tell the joined string apart (no id, or
- * a U+0000 in either part), `key` is the joined string itself and `part` is undefined. Either way `key` and
- * `part` are what SeenKeys takes for the joined string.
- */
-interface Held {
-  result: RequestResult;
-  keyed: boolean;
-  key: string;
-  part: string | undefined;
-  next: Held | null;
-}
-
-/**
  * Streams requests in input order while merging Claude Code duplicates, in bounded memory.
- * A request is held until DEDUPE_WINDOW newer ones have arrived (or the input ends): the lines of one
+ * A request is held until `size` newer ones have arrived (or the input ends): the lines of one
  * streamed response sit next to each other, so they meet inside the window. A duplicate of a request
  * already released is dropped (subagent transcripts replay their parent's lines); if it was the more
  * complete one, one warning says how many such lines there were.
+ *
+ * Held requests sit in a ring of fixed slots (HeldResults), oldest at `head`. A response is known by
+ * `message.id` + U+0000 + `requestId`. That string is not built for each line: a held response is found by
+ * its `key`, the id, then by its `part`, the request id, along a chain of the slots held under one id
+ * (`next`, newest first). Where the two parts would not tell the joined string apart (no id, or a U+0000
+ * in either part), `key` is the joined string itself and `part` is undefined. Either way `key` and `part`
+ * are what SeenKeys takes for the joined string.
  */
 export class DedupeWindow {
-  /** Held requests from `head` on; released slots before it are null until the list is compacted. */
-  private readonly held: (Held | null)[] = [];
+  private readonly results: HeldResults;
+  private readonly keys: (string | null)[];
+  private readonly parts: (string | undefined)[];
+  /** The next older slot held under the same key, or -1; -2 marks a request held without a key. */
+  private readonly next: Int32Array;
   private head = 0;
-  private readonly byKey = new Map<string, Held>();
-  /** Keys of every Claude Code response released so far, for copies that come much later. */
-  private readonly released = new SeenKeys();
+  private count = 0;
+  /** The newest slot held under each key. */
+  private readonly byKey = new Map<string, number>();
+  /**
+   * Keys of every Claude Code response offered so far, held or released: a key found here but not held
+   * was released, and a copy of it came much later. Added on arrival, so each key is hashed once.
+   */
+  private readonly seen = new SeenKeys();
   private lateMoreComplete = 0;
   private lateSource: Problem['source'] | null = null;
+
+  constructor(private readonly size: number = DEDUPE_WINDOW) {
+    // One slot more than the window: a request is placed before the oldest one leaves.
+    this.results = new HeldResults(size + 1);
+    this.keys = new Array<string | null>(size + 1).fill(null);
+    this.parts = new Array<string | undefined>(size + 1).fill(undefined);
+    this.next = new Int32Array(size + 1);
+  }
 
   /** Offers a request; passes those that leave the window to `release`, oldest first. */
   push(result: RequestResult, release: (r: RequestResult) => void): void {
     const keyed = isKeyed(result);
-    const id = keyed ? (result.id ?? '') : '';
-    const requestId = keyed ? (result.request_id ?? '') : '';
-    const whole = id === '' || id.includes('\u0000') || requestId.includes('\u0000');
-    const key = whole ? `${id}\u0000${requestId}` : id;
-    const part = whole ? undefined : requestId;
-    let first: Held | null = null;
+    let first = NO_KEY;
+    let key: string | null = null;
+    let part: string | undefined;
     if (!keyed) {
       // Nothing held to keep ahead of it (inputs other than Claude Code): it leaves at once, so that it is
-      // not kept alive, and copied by the garbage collector, while DEDUPE_WINDOW more arrive.
-      if (this.head === this.held.length) {
+      // not kept alive while `size` more arrive.
+      if (this.count === 0) {
         release(result);
         return;
       }
     } else {
-      first = this.byKey.get(key) ?? null;
+      const id = result.id ?? '';
+      const requestId = result.request_id ?? '';
+      const whole = id === '' || id.includes('\u0000') || requestId.includes('\u0000');
+      key = whole ? `${id}\u0000${requestId}` : id;
+      part = whole ? undefined : requestId;
+      first = this.byKey.get(key) ?? -1;
       let current = first;
-      while (current !== null && current.part !== part) current = current.next;
-      if (current) {
-        if (moreComplete(result, current.result)) current.result = result;
+      while (current !== -1 && this.parts[current] !== part) current = this.next[current] as number;
+      if (current !== -1) {
+        if (moreComplete(result, this.results.billed(current))) this.results.put(current, result);
         return;
       }
-      if (this.released.has(key, part)) {
+      if (!this.seen.add(key, part)) {
         if (this.lateMoreComplete === 0) this.lateSource = result.source;
         this.lateMoreComplete++;
         return;
       }
     }
-    const held: Held = { result, keyed, key, part, next: first };
-    this.held.push(held);
-    if (keyed) this.byKey.set(key, held);
-    if (this.held.length - this.head > DEDUPE_WINDOW) release(this.release());
+    const slot = (this.head + this.count) % this.results.capacity;
+    this.results.put(slot, result);
+    this.keys[slot] = key;
+    this.parts[slot] = part;
+    this.next[slot] = first;
+    this.count++;
+    if (key !== null) this.byKey.set(key, slot);
+    if (this.count > this.size) release(this.release());
   }
 
   /** Releases everything still held. */
   flush(release: (r: RequestResult) => void): void {
-    while (this.head < this.held.length) release(this.release());
+    while (this.count > 0) release(this.release());
   }
 
   /** A warning for duplicates that arrived after their first copy was released, if any. */
@@ -105,29 +123,29 @@ export class DedupeWindow {
   }
 
   private release(): RequestResult {
-    const held = this.held[this.head] as Held;
-    // Let the released request be collected now, not when the list is next compacted.
-    this.held[this.head] = null;
-    this.head++;
-    if (held.keyed) {
-      this.unchain(held);
-      this.released.add(held.key, held.part);
-    }
-    if (this.head > 4096 && this.head * 2 > this.held.length) {
-      this.held.splice(0, this.head);
-      this.head = 0;
-    }
-    return held.result;
+    const slot = this.head;
+    if (this.next[slot] !== NO_KEY) this.unchain(slot);
+    this.keys[slot] = null;
+    this.parts[slot] = undefined;
+    this.head = (slot + 1) % this.results.capacity;
+    this.count--;
+    return this.results.take(slot);
   }
 
-  private unchain(held: Held): void {
-    let current = this.byKey.get(held.key) as Held;
-    if (current === held) {
-      if (held.next === null) this.byKey.delete(held.key);
-      else this.byKey.set(held.key, held.next);
+  /** Removes `slot` from the chain of its key. */
+  private unchain(slot: number): void {
+    const key = this.keys[slot] as string;
+    let current = this.byKey.get(key) as number;
+    if (current === slot) {
+      const older = this.next[slot] as number;
+      if (older === -1) this.byKey.delete(key);
+      else this.byKey.set(key, older);
       return;
     }
-    while (current.next !== held) current = current.next as Held;
-    current.next = held.next;
+    while (this.next[current] !== slot) current = this.next[current] as number;
+    this.next[current] = this.next[slot] as number;
   }
 }
+
+/** `next` of a request held without a key. */
+const NO_KEY = -2;

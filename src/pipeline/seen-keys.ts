@@ -10,10 +10,13 @@ export class SeenKeys {
   private table = new Int32Array(2 * 1024);
   private count = 0;
 
-  add(key: string, second?: string): void {
+  /** Adds `key` (see `has` for `second`); false when it was there already. */
+  add(key: string, second?: string): boolean {
     if (2 * (this.count + 1) > this.table.length / 2) this.grow();
     const [a, b] = hashPair(key, second);
-    if (this.insert(a, b)) this.count++;
+    if (!this.insert(a, b)) return false;
+    this.count++;
+    return true;
   }
 
   /** Whether `key` was added; with `second`, the key is `key` + U+0000 + `second`, not built as a string. */
