@@ -85,7 +85,7 @@ async function compare(name, path, cliArgs) {
     `${name.padEnd(22)} ${mb.toFixed(0).padStart(5)} MB  baseline ${(b / 1000).toFixed(2)}s (${(mb / (b / 1000)).toFixed(0)} MB/s)  ` +
       `usage-inspect ${(o / 1000).toFixed(2)}s (${(mb / (o / 1000)).toFixed(0)} MB/s)  speed-up ${(b / o).toFixed(2)}x  peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB`,
   );
-  return { name, speedup: b / o, rss };
+  return { name, speedup: b / o, rss, base: b, ours: o, mb };
 }
 
 async function startup() {
@@ -140,13 +140,23 @@ const inputs = {
 if (!existsSync(inputs.jsonl)) await generateJsonl(inputs.jsonl, bytes);
 if (!existsSync(inputs.sse)) await generateSse(inputs.sse, bytes);
 if (!existsSync(inputs.cc)) await generateClaudeCode(inputs.cc, bytes);
+// The same 40 sessions at a tenth of the size: what a run costs whatever its size (start-up, code not yet
+// optimised, the report) shows as the difference between the two.
+const ccTenth = join(work, `claude-code-${sizeMb}-tenth`);
+if (!existsSync(ccTenth)) await generateClaudeCode(ccTenth, bytes / 10);
 
 console.log(`usage-inspect benchmark: ${runs} runs each, medians; ratios > 1 mean faster than the baseline`);
 await startup();
 const summary = ['--format', 'table', '--top', '20'];
 await compare('JSONL messages', inputs.jsonl, summary);
 await compare('raw SSE streams', inputs.sse, summary);
-await compare('Claude Code (many)', inputs.cc, summary);
+const cc = await compare('Claude Code (many)', inputs.cc, summary);
+const tenth = await compare('Claude Code, 1/10 size', ccTenth, summary);
+const extraMb = cc.mb - tenth.mb;
+console.log(
+  `Claude Code beyond 1/10  ${extraMb.toFixed(0).padStart(5)} MB  baseline ${(extraMb / ((cc.base - tenth.base) / 1000)).toFixed(0)} MB/s  ` +
+    `usage-inspect ${(extraMb / ((cc.ours - tenth.ours) / 1000)).toFixed(0)} MB/s  speed-up ${((cc.base - tenth.base) / (cc.ours - tenth.ours)).toFixed(2)}x (what the larger input adds)`,
+);
 await compare('JSONL → ndjson out', inputs.jsonl, ['--format', 'ndjson']);
 await compare('JSONL, --workers 2', inputs.jsonl, [...summary, '--workers', '2']);
 await parallelCapacity(inputs.jsonl);
