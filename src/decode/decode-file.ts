@@ -261,8 +261,10 @@ export class FileDecoder {
   push(batch: LineBatch): DecodeItem[] {
     const out: DecodeItem[] = [];
     // JSON lines are decoded one at a time, so that each line's text is garbage as soon as it is parsed;
-    // short SSE lines are cheaper to decode together.
-    const lines = this.layout === 'json-line' ? null : batch.lines();
+    // short SSE lines are cheaper to decode together. Until the first line tells the layout, lines are
+    // decoded one by one too: most inputs are JSON lines, and a folder of transcripts has hundreds of
+    // first batches.
+    let lines = this.layout === 'json-line' || this.layout === null ? null : batch.lines();
     /** Loaded once the layout is known to be JSON lines: at the start, or once the first line tells. */
     let scanner: JsonLineScanner | null | false = null;
     const n = batch.length;
@@ -295,6 +297,7 @@ export class FileDecoder {
       }
       this.lineNo++;
       this.pushText(lines ? (lines[i] as string) : batch.line(i), batch.isUtf8(i), out);
+      if (lines === null && this.layout !== null && this.layout !== 'json-line') lines = batch.lines();
     }
     return out;
   }
