@@ -11,9 +11,11 @@ async function* chunks(parts: Buffer[]): AsyncGenerator<Buffer> {
 async function linesOf(parts: Buffer[]) {
   const out: { text: string; alone: string; utf8: boolean }[] = [];
   for await (const batch of readByteLines(chunks(parts))) {
+    // One at a time first: once lines() has run, line(i) answers from its texts.
+    const alone = Array.from({ length: batch.length }, (_, i) => batch.line(i));
     const texts = batch.lines();
-    for (let i = 0; i < batch.length; i++)
-      out.push({ text: texts[i] as string, alone: batch.line(i), utf8: batch.isUtf8(i) });
+    for (let i = 0; i < texts.length; i++)
+      out.push({ text: texts[i] as string, alone: alone[i] as string, utf8: batch.isUtf8(i) });
   }
   return out;
 }

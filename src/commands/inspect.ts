@@ -176,8 +176,10 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
         if (explain) io.stderr.write(explain.explainRequest(event.request));
         // Lines go out in blocks: one write per line costs more than producing the line. A block is
         // written as soon as it is full, inside a batch too: see OUT_BLOCK.
+        // One drain wait at most per batch: a listener a block would pile up on a slow reader.
         if (pending.length >= OUT_BLOCK) {
-          wait = writeOut(io, pending) ?? wait;
+          if (wait) io.stdout.write(pending);
+          else wait = writeOut(io, pending);
           pending = '';
         }
       }

@@ -33,6 +33,8 @@ export class HeldResults {
   put(slot: number, r: RequestResult): void {
     if (!packable(r)) {
       this.whole[slot] = r;
+      // A packed result replaced by a whole one must not keep its strings alive.
+      this.strings.fill(null, slot * STRINGS, (slot + 1) * STRINGS);
       return;
     }
     this.whole[slot] = null;
