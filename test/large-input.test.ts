@@ -65,6 +65,32 @@ describe('large inputs', () => {
     }
   }, 120_000);
 
+  it('counts the cache breaks past those it lists exactly as it would describe them', async () => {
+    // Past MAX_KEPT_BREAKS a break is counted without being described: the count and the lost tokens must
+    // still be those of every break described.
+    const { runPipeline } = await import('../src/pipeline/run-pipeline.js');
+    const { resolveInputs } = await import('../src/sources/inputs.js');
+    const { diagnoseBreaks } = await import('../src/diagnose/breaks.js');
+    const { MAX_KEPT_BREAKS } = await import('../src/diagnose/break-log.js');
+    const many = join(dir, 'cc-many-breaks');
+    await generateClaudeCode(many, 10e6, 4);
+    const { inputs } = await resolveInputs([many]);
+    const every = diagnoseBreaks((await runPipeline(inputs, { format: 'auto', strict: false })).requests);
+    expect(every.length).toBeGreaterThan(MAX_KEPT_BREAKS + 100);
+    const lost = every.reduce((n, b) => n + b.lost_tokens, 0);
+
+    const run = await runCli(['inspect', many, '--format', 'json', '--no-cache-breaks']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.breaks).toEqual(every.slice(0, MAX_KEPT_BREAKS));
+    expect(report.problems.map((p: { message: string }) => p.message)).toContain(
+      `${every.length - MAX_KEPT_BREAKS} more cache breaks not listed`,
+    );
+    const check = report.checks.find((c: { name: string }) => c.name === 'no-cache-breaks');
+    expect(check.actual).toBe(every.length);
+    expect(check.message).toContain(`(${lost.toLocaleString('en-US')} cached tokens not read)`);
+  }, 60_000);
+
   it('lists every request with --top all, and the most expensive ones with --top N', async () => {
     const small = join(dir, 'small.jsonl');
     await generateJsonl(small, 60_000);

@@ -21,8 +21,13 @@ export class CiCollector {
   }
 
   add(r: RequestResult): void {
-    const found = this.detector.add(r);
-    if (found) this.breaks.add(found);
+    if (this.breaks.full) {
+      const lost = this.detector.addCounted(r);
+      if (lost !== null) this.breaks.addCounted(lost);
+    } else {
+      const found = this.detector.add(r);
+      if (found) this.breaks.add(found);
+    }
     this.checks?.add(r);
   }
 

@@ -15,6 +15,17 @@ export class BreakLog {
     if (this.kept.length < MAX_KEPT_BREAKS) this.kept.push(b);
   }
 
+  /** Whether a further break would only be counted: the caller need not describe it. */
+  get full(): boolean {
+    return this.kept.length >= MAX_KEPT_BREAKS;
+  }
+
+  /** Counts a break that is not kept, by the tokens it lost. */
+  addCounted(lostTokens: number): void {
+    this.count++;
+    this.lostTokens += lostTokens;
+  }
+
   static of(breaks: CacheBreak[]): BreakLog {
     const log = new BreakLog();
     for (const b of breaks) log.add(b);

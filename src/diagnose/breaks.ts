@@ -123,10 +123,14 @@ function makeBreak(
   };
 }
 
+/** What a break lost: the tokens the previous request left cached that this one did not read. */
+function lostTokens(prev: RequestResult, r: RequestResult): number {
+  return cachedAtEnd(prev) - readAtStart(r);
+}
+
 /** A break against the previous request of the same model: prefix, expiry, minimum, then what is left. */
-function sameModelBreak(state: ChainState, r: RequestResult): CacheBreak | null {
+function sameModelBreak(state: ChainState, r: RequestResult): CacheBreak {
   const prev = state.request;
-  if (readAtStart(r) >= cachedAtEnd(prev)) return null;
   const findings: Finding[] = [];
   let structural: PrefixFinding | null = null;
   const before = prefixOf(prev);
@@ -172,17 +176,23 @@ function unexplained(compared: boolean, gap: number | null, ttl: WrittenTtl): Fi
  * Without request bodies a switch cannot be told from unrelated calls to another model (sub-agents,
  * classifiers), so none is reported.
  */
-function modelChangeBreak(
-  prev: RequestResult,
-  prevTtl: WrittenTtl | null,
-  r: RequestResult,
-): CacheBreak | null {
-  if (readAtStart(r) >= cachedAtEnd(prev)) return null;
+function isModelChangeBreak(prev: RequestResult, r: RequestResult): boolean {
+  if (lostTokens(prev, r) <= 0) return false;
   const before = prefixOf(prev);
   const after = prefixOf(r);
-  if (!before || !after || comparePrefixes(before, after)?.kind === 'changed') return null;
+  return before !== null && after !== null && comparePrefixes(before, after)?.kind !== 'changed';
+}
+
+function modelChangeBreak(state: ChainState, r: RequestResult): CacheBreak {
+  const prev = state.request;
   const detail = `model changed from ${prev.model ?? '?'} to ${r.model ?? '?'}; each model has its own cache`;
-  return makeBreak(prev, r, [{ cause: 'model_changed', detail }], prevTtl);
+  return makeBreak(prev, r, [{ cause: 'model_changed', detail }], state.ttl);
+}
+
+/** A break found, not yet described: against the last request of its own model or of another one. */
+interface Found {
+  against: ChainState;
+  sameModel: boolean;
 }
 
 interface Sequence {
@@ -205,6 +215,21 @@ export class BreakDetector {
 
   /** Feeds the next request; returns the break it shows, if any. */
   add(r: RequestResult): CacheBreak | null {
+    const found = this.next(r);
+    if (found === null) return null;
+    return found.sameModel ? sameModelBreak(found.against, r) : modelChangeBreak(found.against, r);
+  }
+
+  /**
+   * Feeds the next request as `add` does, for a break that is only counted: the tokens it lost, or null
+   * when it shows none. Telling why a cache broke costs far more than seeing that it did.
+   */
+  addCounted(r: RequestResult): number | null {
+    const found = this.next(r);
+    return found === null ? null : lostTokens(found.against.request, r);
+  }
+
+  private next(r: RequestResult): Found | null {
     const key = sequenceKey(r, this.options.ordered === true);
     if (key === null || !r.usage || !r.billed_usage) return null;
     if (r.source.file !== this.file) {
@@ -218,11 +243,12 @@ export class BreakDetector {
     }
     const model = modelKey(r.model);
     const state = seq.chains.get(model);
-    const found = state
-      ? sameModelBreak(state, r)
-      : seq.last
-        ? modelChangeBreak(seq.last.request, seq.last.ttl, r)
-        : null;
+    let found: Found | null = null;
+    if (state) {
+      if (lostTokens(state.request, r) > 0) found = { against: state, sameModel: true };
+    } else if (seq.last && isModelChangeBreak(seq.last.request, r)) {
+      found = { against: seq.last, sameModel: false };
+    }
     const next: ChainState = { request: r, ttl: writtenTtl(r.billed_usage) ?? state?.ttl ?? null };
     seq.chains.set(model, next);
     seq.last = next;
