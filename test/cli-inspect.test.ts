@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript generator shared with the benchmark
 import { generateClaudeCode } from '../bench/generate.mjs';
@@ -202,6 +202,24 @@ describe('usage-inspect inspect (end to end)', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('2,055');
     expect(run.stderr).toContain(`${join(dir, 'nope.json')}: error: no such file or folder`);
+  });
+
+  it('reads a folder in code-unit order of names, subfolders in place, whatever the locale', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ui-order-'));
+    const message = readFileSync(fixture('11-cache-read.json'), 'utf8');
+    // Code-unit order: 'B' < 'Z' < '_' < 'a' < 'é'; a locale's collation would put 'a' before 'B'.
+    for (const name of ['é.json', 'a.json', '_.json', 'B.json', 'Z/inner.json']) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), message);
+    }
+    for (const LANG of ['C', 'en_US.UTF-8', 'sv_SE.UTF-8']) {
+      const run = await runCli(['inspect', dir, '--format', 'json'], { env: { LANG, LC_ALL: LANG } });
+      expect(run.code).toBe(0);
+      const files = JSON.parse(run.stdout).requests.map((r: { source: { file: string } }) =>
+        relative(dir, r.source.file),
+      );
+      expect(files).toEqual(['B.json', join('Z', 'inner.json'), '_.json', 'a.json', 'é.json']);
+    }
   });
 
   it('says "no usage found" and exits 2 when nothing has usage', async () => {

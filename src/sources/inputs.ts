@@ -14,9 +14,17 @@ export interface InputSpec {
 /** File endings read when a folder is given (Claude Code keeps transcripts as .jsonl). */
 const FOLDER_EXTENSIONS = /\.(jsonl|ndjson|json|sse)$/i;
 
+/**
+ * Names in code-unit order: the same on every machine, whatever its locale. (localeCompare depends on the
+ * locale, and its first call loaded ICU's collation data, about 7 ms of every run given a folder.)
+ */
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
 async function walk(dir: string, out: string[]): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.sort(byName);
   for (const entry of entries) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) await walk(full, out);
