@@ -75,3 +75,19 @@ test('the API commands load the SDK only when they make a call, through import()
   });
   expect(readFileSync(`${ROOT}${sdk}`, 'utf8')).toContain('import("@anthropic-ai/sdk")');
 });
+
+test('reports load chalk only to draw in colour, through import()', async () => {
+  for (const module of ['src/commands/finish-report.ts', 'src/commands/report-output.ts']) {
+    const graph = staticGraph(outputOf(module));
+    // The walk reaches the styles…
+    expect(sources(graph)).toContain('src/report/styles.ts');
+    // …but not chalk.
+    expect(sources(graph).filter((s) => s.includes('node_modules/chalk/'))).toEqual([]);
+  }
+  const { PLAIN, stylesFor } = await import('../src/report/styles.js');
+  expect(await stylesFor(0)).toBe(PLAIN);
+  const colour = await stylesFor(1);
+  expect(colour).not.toBe(PLAIN);
+  expect(colour.red('x')).toBe('\u001b[31mx\u001b[39m');
+  expect(PLAIN.red('x')).toBe('x');
+});

@@ -4,9 +4,9 @@ import { type BreakpointCount, type CountReport, prefixVerdict } from '../core/c
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { minimumCacheableTokens } from '../models/resolve-model.js';
-import { makeChalk } from '../report/chalk.js';
 import { resolveColorLevel } from '../report/color.js';
 import { renderCountJson, renderCountTable } from '../report/count.js';
+import { stylesFor } from '../report/styles.js';
 import { listBreakpoints } from '../request/cache-control.js';
 import { countBody, prefixCountBody, usesPlaceholder } from '../request/count-request.js';
 import { Spinner } from '../terminal/spinner.js';
@@ -69,7 +69,7 @@ export async function countCommand(options: CountOptions, io: CliIO): Promise<Ex
   if (options.format === 'json') io.stdout.write(renderCountJson(report));
   else {
     const level = resolveColorLevel(options.color, io.env, io.stdout.isTTY === true);
-    io.stdout.write(renderCountTable(report, makeChalk(level)));
+    io.stdout.write(renderCountTable(report, await stylesFor(level)));
   }
   return ExitCode.ok;
 }

@@ -9,6 +9,7 @@ import { type CliIO, terminalWidth } from '../io.js';
 import { resolveColorLevel } from '../report/color.js';
 import { formatProblem } from '../report/format.js';
 import { ndjsonTrailer, renderJson, renderNdjson } from '../report/json.js';
+import { type Styles, stylesFor } from '../report/styles.js';
 import { readErrorMessage } from '../sources/inputs.js';
 
 /** `text` prints only the checks and the verdict (the `check` command). */
@@ -39,10 +40,9 @@ async function explanation(
   return (await import('../report/explain.js')).explainAfter(report, options.format);
 }
 
-async function chalkFor(options: FinishOptions, io: CliIO) {
-  // chalk (and cli-table3) load only when text is drawn: they cost start-up time.
-  const { makeChalk } = await import('../report/chalk.js');
-  return makeChalk(resolveColorLevel(options.color, io.env, io.stdout.isTTY === true));
+function chalkFor(options: FinishOptions, io: CliIO): Promise<Styles> {
+  // chalk (and cli-table3) load only when text is drawn (chalk only in colour): they cost start-up time.
+  return stylesFor(resolveColorLevel(options.color, io.env, io.stdout.isTTY === true));
 }
 
 async function renderStdout(

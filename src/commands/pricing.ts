@@ -4,10 +4,10 @@ import { type CliIO, terminalWidth } from '../io.js';
 import { loadPricing } from '../pricing/load-pricing.js';
 import { builtInPrices } from '../pricing/price-data.js';
 import { resolvePrice } from '../pricing/resolve-price.js';
-import { makeChalk } from '../report/chalk.js';
 import { resolveColorLevel } from '../report/color.js';
 import { formatProblem } from '../report/format.js';
 import { renderPricingDetail, renderPricingJson, renderPricingTable } from '../report/pricing-report.js';
+import { stylesFor } from '../report/styles.js';
 
 export interface PricingOptions {
   model: string | null;
@@ -39,7 +39,7 @@ export async function pricingCommand(options: PricingOptions, io: CliIO): Promis
     io.stdout.write(renderPricingJson(table));
   } else {
     const level = resolveColorLevel(options.color, io.env, io.stdout.isTTY === true);
-    io.stdout.write(renderPricingTable(table, terminalWidth(io), makeChalk(level)));
+    io.stdout.write(renderPricingTable(table, terminalWidth(io), await stylesFor(level)));
   }
   return code;
 }

@@ -4,6 +4,7 @@ import type { Report } from '../core/types.js';
 import type { ExitCodeValue } from '../errors.js';
 import { type CliIO, terminalWidth } from '../io.js';
 import { resolveColorLevel } from '../report/color.js';
+import { stylesFor } from '../report/styles.js';
 import type { TableOptions } from '../report/table.js';
 import { finishReport } from './finish-report.js';
 
@@ -20,14 +21,13 @@ export interface ReportOutputOptions extends CiOptions {
   explain: boolean;
 }
 
-/** Table settings for this terminal; chalk loads here, only when a table is drawn. */
+/** Table settings for this terminal; chalk loads here, only when a table is drawn in colour. */
 export async function tableOptions(
   options: Pick<ReportOutputOptions, 'color'>,
   io: CliIO,
 ): Promise<TableOptions> {
-  const { makeChalk } = await import('../report/chalk.js');
   const level = resolveColorLevel(options.color, io.env, io.stdout.isTTY === true);
-  return { width: terminalWidth(io), chalk: makeChalk(level) };
+  return { width: terminalWidth(io), chalk: await stylesFor(level) };
 }
 
 /**

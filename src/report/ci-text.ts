@@ -1,7 +1,7 @@
-import type { ChalkInstance } from 'chalk';
 import type { CacheBreak, CheckResult, Report } from '../core/types.js';
 import { formatInt, formatRate, formatSource } from './format.js';
 import { formatUsd } from './format-money.js';
+import type { Styles } from './styles.js';
 
 /** Dollars as JSON carries them (checks, breaks), shown as the cost columns show money. */
 function formatDollars(usd: number): string {
@@ -36,7 +36,7 @@ export function checkLine(c: CheckResult): string {
 }
 
 /** The sections printed under the terminal tables: cache breaks, then checks. */
-export function renderCiText(report: Report, chalk: ChalkInstance): string[] {
+export function renderCiText(report: Report, chalk: Styles): string[] {
   const parts: string[] = [];
   const breaks = report.breaks ?? [];
   if (breaks.length > 0) {

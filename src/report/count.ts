@@ -1,9 +1,9 @@
-import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { BreakpointCount, CountReport } from '../core/count.js';
 import { breakpointJson } from './dry-run.js';
 import { formatInt } from './format.js';
 import { SCHEMA_VERSION } from './json.js';
+import type { Styles } from './styles.js';
 
 function verdictText(b: BreakpointCount, minimum: number | null): string {
   switch (b.verdict) {
@@ -17,7 +17,7 @@ function verdictText(b: BreakpointCount, minimum: number | null): string {
 }
 
 /** `count`: input tokens, then each breakpoint's prefix against the model's minimum. */
-export function renderCountTable(report: CountReport, chalk: ChalkInstance): string {
+export function renderCountTable(report: CountReport, chalk: Styles): string {
   const minimum =
     report.minimum_cacheable_tokens === null
       ? 'minimum cacheable prompt unknown'

@@ -1,4 +1,3 @@
-import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { minimumCacheableTokens, resolveModel } from '../models/resolve-model.js';
 import { perMTokNumber, perMTokString, ratePerMTok, usdNumber, usdString } from '../pricing/money.js';
@@ -14,6 +13,7 @@ import {
 import { pricePeriodAt } from '../pricing/rules/price-period.js';
 import { formatInt } from './format.js';
 import { SCHEMA_VERSION } from './json.js';
+import type { Styles } from './styles.js';
 
 function usd(rate: number): string {
   return `$${perMTokString(rate)}`;
@@ -101,7 +101,7 @@ function row(m: ModelPrice, table: PriceTable): string[] {
   ];
 }
 
-function draw(rows: string[][], keep: (h: string) => boolean, chalk: ChalkInstance): string {
+function draw(rows: string[][], keep: (h: string) => boolean, chalk: Styles): string {
   const idx = HEADERS.map((h, i) => (keep(h) ? i : -1)).filter((i) => i >= 0);
   const t = new Table({
     head: idx.map((i) => chalk.bold(HEADERS[i] as string)),
@@ -145,7 +145,7 @@ function rulesText(table: PriceTable): string[] {
 }
 
 /** `usage-inspect pricing`: every model's current rates and rules, then the rules and sources. */
-export function renderPricingTable(table: PriceTable, width: number, chalk: ChalkInstance): string {
+export function renderPricingTable(table: PriceTable, width: number, chalk: Styles): string {
   const rows = allModels(table).map((m) => row(m, table));
   let text = draw(rows, () => true, chalk);
   if (Math.max(...text.split('\n').map((l) => l.length)) > width) {

@@ -1,4 +1,3 @@
-import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { CacheStatus, Report } from '../core/types.js';
 import { renderCiText } from './ci-text.js';
@@ -14,11 +13,12 @@ import {
 } from './columns.js';
 import { costFootnotes } from './cost-notes.js';
 import { omittedNote, printable } from './format.js';
+import type { Styles } from './styles.js';
 
 export interface TableOptions {
   /** Terminal width; the compact layout is used when the full one does not fit. */
   width: number;
-  chalk: ChalkInstance;
+  chalk: Styles;
   /** A layout chosen beforehand, instead of the one that fits `width`. */
   layout?: 'full' | 'compact';
   /** Fixed column widths (padding included), so that rows printed one at a time line up. */
@@ -30,7 +30,7 @@ export interface TableOptions {
   totalsApart?: boolean;
 }
 
-function statusColor(chalk: ChalkInstance, status: CacheStatus | null): (s: string) => string {
+function statusColor(chalk: Styles, status: CacheStatus | null): (s: string) => string {
   switch (status) {
     case 'hit':
       return chalk.green;
@@ -50,7 +50,7 @@ function statusColor(chalk: ChalkInstance, status: CacheStatus | null): (s: stri
 function draw(
   rows: RowData[],
   columns: Column[],
-  chalk: ChalkInstance,
+  chalk: Styles,
   title?: string,
   colWidths?: TableOptions['colWidths'],
 ): string {
