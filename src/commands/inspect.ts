@@ -8,7 +8,6 @@ import { CliError, type ExitCodeValue } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { type Keep, ReportCollector } from '../pipeline/collect.js';
 import { streamRequests } from '../pipeline/request-stream.js';
-import { YoungGeneration } from '../pipeline/young-generation.js';
 import { type LoadedPricing, loadPricing } from '../pricing/load-pricing.js';
 import { builtInPrices } from '../pricing/price-data.js';
 import { ndjsonRequestLine } from '../report/json.js';
@@ -163,45 +162,36 @@ export async function collectReport(options: CollectOptions, io: CliIO): Promise
   );
   const jsonOptions = { costItems: options.explain };
   if (explain && options.stream) io.stderr.write(explain.EXPLAIN_HEADING);
-  const young = new YoungGeneration();
-  try {
-    for await (const events of stream) {
-      for (const event of events) {
-        if ('problem' in event) {
-          collector.addProblem(event.problem);
-          continue;
-        }
-        collector.add(event.request);
-        ci.add(event.request);
-        progress?.onRequest();
-        young.saw(event.request.kind);
-        if (options.stream) {
-          pending += csv === null ? ndjsonRequestLine(event.request, jsonOptions) : csv.csvRow(event.request);
-          if (explain) io.stderr.write(explain.explainRequest(event.request));
-          // Lines go out in blocks: one write per line costs more than producing the line. A block is
-          // written as soon as it is full, inside a batch too: see OUT_BLOCK.
-          // One drain wait at most per batch: a listener a block would pile up on a slow reader.
-          if (pending.length >= OUT_BLOCK) {
-            if (wait) io.stdout.write(pending);
-            else wait = writeOut(io, pending);
-            pending = '';
-          }
-        }
+  for await (const events of stream) {
+    for (const event of events) {
+      if ('problem' in event) {
+        collector.addProblem(event.problem);
+        continue;
       }
-      young.tick();
-      if (wait) {
-        await wait;
-        wait = undefined;
+      collector.add(event.request);
+      ci.add(event.request);
+      progress?.onRequest();
+      if (options.stream) {
+        pending += csv === null ? ndjsonRequestLine(event.request, jsonOptions) : csv.csvRow(event.request);
+        if (explain) io.stderr.write(explain.explainRequest(event.request));
+        // Lines go out in blocks: one write per line costs more than producing the line. A block is
+        // written as soon as it is full, inside a batch too: see OUT_BLOCK.
+        // One drain wait at most per batch: a listener a block would pile up on a slow reader.
+        if (pending.length >= OUT_BLOCK) {
+          if (wait) io.stdout.write(pending);
+          else wait = writeOut(io, pending);
+          pending = '';
+        }
       }
     }
-  } finally {
-    young.end();
+    if (wait) {
+      await wait;
+      wait = undefined;
+    }
   }
   if (pending) await writeOut(io, pending);
   progress?.done();
   if (options.debug) io.stderr.write(scanDebugLine());
-  const steered = options.debug ? young.describe() : null;
-  if (steered) io.stderr.write(`usage-inspect: debug: ${steered}\n`);
 
   return finishCollected(collector.report(), files, ci);
 }
