@@ -85,8 +85,10 @@ test('reports load chalk only to draw in colour, through import()', async () => 
     expect(sources(graph).filter((s) => s.includes('node_modules/chalk/'))).toEqual([]);
   }
   const { PLAIN, stylesFor } = await import('../src/report/styles.js');
-  expect(await stylesFor(0)).toBe(PLAIN);
-  const colour = await stylesFor(1);
+  const pipe = { env: {}, stdout: { isTTY: false } };
+  expect(await stylesFor(undefined, pipe)).toBe(PLAIN);
+  expect(await stylesFor(undefined, { env: { NO_COLOR: '1' }, stdout: { isTTY: true } })).toBe(PLAIN);
+  const colour = await stylesFor(true, pipe);
   expect(colour).not.toBe(PLAIN);
   expect(colour.red('x')).toBe('\u001b[31mx\u001b[39m');
   expect(PLAIN.red('x')).toBe('x');

@@ -56,6 +56,8 @@ describe('writing NDJSON to a slow reader', () => {
     expect(stderr).toBe('');
     expect(warnings.map((w) => w.name)).toEqual([]);
     // Seen at a later write: the writer did wait for a drain (else this proves nothing), never on two.
+    // A batch of this input makes well over two 64 KiB blocks of NDJSON, so the old code, one listener a
+    // block, would have had several at once.
     expect(out.mostDrainListeners()).toBe(1);
     const lines = out.text().trimEnd().split('\n');
     const totals = JSON.parse(lines.at(-1) as string);

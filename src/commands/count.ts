@@ -4,7 +4,6 @@ import { type BreakpointCount, type CountReport, prefixVerdict } from '../core/c
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { minimumCacheableTokens } from '../models/resolve-model.js';
-import { resolveColorLevel } from '../report/color.js';
 import { renderCountJson, renderCountTable } from '../report/count.js';
 import { stylesFor } from '../report/styles.js';
 import { listBreakpoints } from '../request/cache-control.js';
@@ -68,8 +67,7 @@ export async function countCommand(options: CountOptions, io: CliIO): Promise<Ex
   };
   if (options.format === 'json') io.stdout.write(renderCountJson(report));
   else {
-    const level = resolveColorLevel(options.color, io.env, io.stdout.isTTY === true);
-    io.stdout.write(renderCountTable(report, await stylesFor(level)));
+    io.stdout.write(renderCountTable(report, await stylesFor(options.color, io)));
   }
   return ExitCode.ok;
 }

@@ -6,10 +6,9 @@ import type { Problem, Report } from '../core/types.js';
 import { diagnoseBreaks } from '../diagnose/breaks.js';
 import type { ExitCodeValue } from '../errors.js';
 import { type CliIO, terminalWidth } from '../io.js';
-import { resolveColorLevel } from '../report/color.js';
 import { formatProblem } from '../report/format.js';
 import { ndjsonTrailer, renderJson, renderNdjson } from '../report/json.js';
-import { type Styles, stylesFor } from '../report/styles.js';
+import { stylesFor } from '../report/styles.js';
 import { readErrorMessage } from '../sources/inputs.js';
 
 /** `text` prints only the checks and the verdict (the `check` command). */
@@ -40,11 +39,6 @@ async function explanation(
   return (await import('../report/explain.js')).explainAfter(report, options.format);
 }
 
-function chalkFor(options: FinishOptions, io: CliIO): Promise<Styles> {
-  // chalk (and cli-table3) load only when text is drawn (chalk only in colour): they cost start-up time.
-  return stylesFor(resolveColorLevel(options.color, io.env, io.stdout.isTTY === true));
-}
-
 async function renderStdout(
   report: Report,
   verdict: string | null,
@@ -63,7 +57,8 @@ async function renderStdout(
     case 'markdown':
       return `${(await import('../report/markdown.js')).renderMarkdown(report, { verdict })}${explained}`;
   }
-  const chalk = await chalkFor(options, io);
+  // chalk (and cli-table3) load only when text is drawn (chalk only in colour): they cost start-up time.
+  const chalk = await stylesFor(options.color, io);
   const verdictText = verdict
     ? `${chalk.bold(verdict.startsWith('PASS') ? chalk.green(verdict) : chalk.red(verdict))}\n`
     : '';

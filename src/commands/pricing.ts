@@ -4,7 +4,6 @@ import { type CliIO, terminalWidth } from '../io.js';
 import { loadPricing } from '../pricing/load-pricing.js';
 import { builtInPrices } from '../pricing/price-data.js';
 import { resolvePrice } from '../pricing/resolve-price.js';
-import { resolveColorLevel } from '../report/color.js';
 import { formatProblem } from '../report/format.js';
 import { renderPricingDetail, renderPricingJson, renderPricingTable } from '../report/pricing-report.js';
 import { stylesFor } from '../report/styles.js';
@@ -38,8 +37,7 @@ export async function pricingCommand(options: PricingOptions, io: CliIO): Promis
   if (options.format === 'json') {
     io.stdout.write(renderPricingJson(table));
   } else {
-    const level = resolveColorLevel(options.color, io.env, io.stdout.isTTY === true);
-    io.stdout.write(renderPricingTable(table, terminalWidth(io), await stylesFor(level)));
+    io.stdout.write(renderPricingTable(table, terminalWidth(io), await stylesFor(options.color, io)));
   }
   return code;
 }

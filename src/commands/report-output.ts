@@ -3,7 +3,6 @@ import type { OutputFormat } from '../choices.js';
 import type { Report } from '../core/types.js';
 import type { ExitCodeValue } from '../errors.js';
 import { type CliIO, terminalWidth } from '../io.js';
-import { resolveColorLevel } from '../report/color.js';
 import { stylesFor } from '../report/styles.js';
 import type { TableOptions } from '../report/table.js';
 import { finishReport } from './finish-report.js';
@@ -26,8 +25,7 @@ export async function tableOptions(
   options: Pick<ReportOutputOptions, 'color'>,
   io: CliIO,
 ): Promise<TableOptions> {
-  const level = resolveColorLevel(options.color, io.env, io.stdout.isTTY === true);
-  return { width: terminalWidth(io), chalk: await stylesFor(level) };
+  return { width: terminalWidth(io), chalk: await stylesFor(options.color, io) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ChalkInstance } from 'chalk';
+import { type ColorChoice, type ColorEnv, resolveColorLevel } from './color.js';
 
 /** The styles reports use: a chalk instance, or PLAIN when colour is off. */
 export type Styles = Record<
@@ -19,12 +19,20 @@ export const PLAIN: Styles = {
   cyan: same,
 };
 
+/** Where a report is printed: the environment and whether stdout is a terminal (a CliIO fits). */
+export interface StyleTarget {
+  env: ColorEnv;
+  stdout: { isTTY?: boolean };
+}
+
 /**
- * The styles for a colour level (report/color.ts). chalk loads only for colour: importing it took about
- * 10 ms, a good part of the start-up for one response piped in (bench/).
+ * The styles for a report printed to `target`, as --color/--no-color (`flag`) and the environment say
+ * (report/color.ts). chalk loads only for colour: importing it took about 10 ms, a good part of the
+ * start-up for one response piped in (bench/).
  */
-export async function stylesFor(level: 0 | 1 | 2 | 3): Promise<Styles> {
+export async function stylesFor(flag: ColorChoice, target: StyleTarget): Promise<Styles> {
+  const level = resolveColorLevel(flag, target.env, target.stdout.isTTY === true);
   if (level === 0) return PLAIN;
   const { makeChalk } = await import('./chalk.js');
-  return makeChalk(level) satisfies ChalkInstance;
+  return makeChalk(level);
 }
