@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript generator shared with the benchmark
 import { generateJsonl } from '../bench/generate.mjs';
 import { run } from '../src/run.js';
+import { memoryIO } from './support/memory-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ui-slow-'));
 const file = join(dir, 'many.jsonl');
@@ -39,21 +40,16 @@ function slowStdout() {
 describe('writing NDJSON to a slow reader', () => {
   it('waits for one drain at a time and loses no line', async () => {
     const out = slowStdout();
-    let stderr = '';
+    const memory = memoryIO({});
     const warnings: Error[] = [];
     const onWarning = (w: Error) => warnings.push(w);
     process.on('warning', onWarning);
-    const code = await run(['inspect', file, '--format', 'ndjson'], {
-      stdout: out.stdout,
-      stderr: { write: (s: string) => (stderr += s), isTTY: false },
-      stdin: Object.assign(Readable.from([]), { isTTY: false }),
-      env: { NO_COLOR: '1' },
-    });
+    const code = await run(['inspect', file, '--format', 'ndjson'], { ...memory.io, stdout: out.stdout });
     await new Promise<void>((resolve) => out.stdout.end(resolve));
     process.off('warning', onWarning);
 
     expect(code).toBe(0);
-    expect(stderr).toBe('');
+    expect(memory.out.stderr).toBe('');
     expect(warnings.map((w) => w.name)).toEqual([]);
     // Seen at a later write: the writer did wait for a drain (else this proves nothing), never on two.
     // A batch of this input makes well over two 64 KiB blocks of NDJSON, so the old code, one listener a

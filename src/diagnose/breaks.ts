@@ -171,13 +171,12 @@ function unexplained(compared: boolean, gap: number | null, ttl: WrittenTtl): Fi
 }
 
 /**
- * A model switch inside one conversation: the first request of a model, whose body continues the
- * previous request's cached prefix, cannot read the cache that request left (caches are per model).
- * Without request bodies a switch cannot be told from unrelated calls to another model (sub-agents,
- * classifiers), so none is reported.
+ * Whether `r`'s body continues `prev`'s prompt prefix: only then is a model switch a break. The first
+ * request of a model in one conversation cannot read the cache the previous request left (caches are per
+ * model). Without request bodies a switch cannot be told from unrelated calls to another model
+ * (sub-agents, classifiers), so none is reported.
  */
-function isModelChangeBreak(prev: RequestResult, r: RequestResult): boolean {
-  if (lostTokens(prev, r) <= 0) return false;
+function continuesPrefix(prev: RequestResult, r: RequestResult): boolean {
   const before = prefixOf(prev);
   const after = prefixOf(r);
   return before !== null && after !== null && comparePrefixes(before, after)?.kind !== 'changed';
@@ -193,6 +192,7 @@ function modelChangeBreak(state: ChainState, r: RequestResult): CacheBreak {
 interface Found {
   against: ChainState;
   sameModel: boolean;
+  lost: number;
 }
 
 interface Sequence {
@@ -225,8 +225,7 @@ export class BreakDetector {
    * when it shows none. Telling why a cache broke costs far more than seeing that it did.
    */
   addCounted(r: RequestResult): number | null {
-    const found = this.next(r);
-    return found === null ? null : lostTokens(found.against.request, r);
+    return this.next(r)?.lost ?? null;
   }
 
   private next(r: RequestResult): Found | null {
@@ -243,11 +242,11 @@ export class BreakDetector {
     }
     const model = modelKey(r.model);
     const state = seq.chains.get(model);
+    const against = state ?? seq.last;
+    const lost = against ? lostTokens(against.request, r) : 0;
     let found: Found | null = null;
-    if (state) {
-      if (lostTokens(state.request, r) > 0) found = { against: state, sameModel: true };
-    } else if (seq.last && isModelChangeBreak(seq.last.request, r)) {
-      found = { against: seq.last, sameModel: false };
+    if (against && lost > 0 && (state || continuesPrefix(against.request, r))) {
+      found = { against, sameModel: state !== undefined, lost };
     }
     const next: ChainState = { request: r, ttl: writtenTtl(r.billed_usage) ?? state?.ttl ?? null };
     seq.chains.set(model, next);
