@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeRecord } from '../src/core/analyze.js';
 import type { DecodedRecord, RequestResult } from '../src/core/types.js';
+import { NO_SERVER_TOOLS } from '../src/extract/usage.js';
 import { DedupeWindow } from '../src/pipeline/dedupe.js';
 import { HeldResults, packable } from '../src/pipeline/held-results.js';
 
@@ -24,7 +25,14 @@ const usageArb = fc.record(
       ),
     ),
     output_tokens_details: maybe(fc.record({ thinking_tokens: count }, { requiredKeys: [] })),
-    server_tool_use: maybe(fc.record({ web_search_requests: fc.nat(20) })),
+    // The two kinds packed as numbers, in either order or alone, an empty object, and a kind that is not.
+    server_tool_use: maybe(
+      fc.oneof(
+        fc.record({ web_search_requests: fc.nat(20), web_fetch_requests: fc.nat(20) }, { requiredKeys: [] }),
+        fc.record({ web_fetch_requests: fc.nat(20), web_search_requests: fc.nat(20) }),
+        fc.record({ web_search_requests: fc.nat(20), code_execution_requests: fc.nat(20) }),
+      ),
+    ),
     service_tier: maybe(fc.constantFrom('standard', 'priority', 'batch')),
     speed: maybe(fc.constantFrom('fast', 'standard')),
     inference_geo: maybe(fc.constantFrom('global', 'us')),
@@ -47,11 +55,26 @@ const recordArb = fc.record({
   line: fc.option(fc.nat(10_000), { nil: null }),
   event: fc.option(fc.nat(100), { nil: null }),
   label: fc.option(fc.constantFrom('session-a', 'session-b'), { nil: null }),
-  id: fc.option(fc.string({ maxLength: 6 }), { nil: null }),
-  requestId: fc.option(fc.string({ maxLength: 6 }), { nil: null }),
+  // Ids are kept as bytes when short and Latin-1, and by reference otherwise (longer than 64, or wider).
+  id: fc.option(
+    fc.oneof(
+      fc.string({ maxLength: 6 }),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+      fc.string({ minLength: 60, maxLength: 70 }),
+    ),
+    { nil: null },
+  ),
+  requestId: fc.option(
+    fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('req_ü', 'req_ā', 'req_✓', '')),
+    {
+      nil: null,
+    },
+  ),
   model: fc.option(fc.constantFrom('claude-sonnet-4-6', 'claude-opus-4-5', 'claude-haiku-9'), { nil: null }),
   status: fc.constantFrom('ok', 'ok', 'incomplete'),
-  timestamp: fc.option(fc.constantFrom('2026-11-01T10:00:00.000Z', '2025-01-01T00:00:00Z'), { nil: null }),
+  timestamp: fc.option(fc.constantFrom('2026-11-01T10:00:00.000Z', '2025-01-01T00:00:00Z', ''), {
+    nil: null,
+  }),
   usage: fc.option(usageArb, { nil: null }),
 });
 
@@ -73,6 +96,15 @@ function analyzed(r: GeneratedRecord, index: number): RequestResult | null {
   return analyzeRecord(record, index).result;
 }
 
+/** The dedupe rule: larger billed output, then larger billed input; billed usage beats none. */
+function moreComplete(candidate: RequestResult, held: RequestResult): boolean {
+  const a = candidate.billed_usage;
+  const b = held.billed_usage;
+  if (!a || !b) return a !== null && b === null;
+  if (a.output_tokens !== b.output_tokens) return a.output_tokens > b.output_tokens;
+  return a.total_input_tokens > b.total_input_tokens;
+}
+
 describe('HeldResults', () => {
   it('gives back each result as it was put, packed or not', () => {
     let packed = 0;
@@ -88,17 +120,16 @@ describe('HeldResults', () => {
         results.forEach((r, i) => {
           if (packable(r)) packed++;
           else kept++;
-          const b = r.billed_usage;
-          expect(held.billed(i)).toEqual(
-            b ? { output: b.output_tokens, totalInput: b.total_input_tokens } : null,
-          );
+          // Every other result is weighed against the held one as the plain rule would.
+          for (const other of results) expect(held.outdoneBy(i, other)).toBe(moreComplete(other, r));
           const back = held.take(i);
           expect(back).toStrictEqual(r);
           expect(JSON.stringify(back)).toBe(JSON.stringify(r));
-          // Shared parts stay shared: the billed usage is the usage itself when there are no iterations.
+          // Shared parts stay shared: the billed usage is the usage itself when there are no iterations, and
+          // a response without server tools has the one shared empty object.
           expect(back.billed_usage === back.usage).toBe(r.billed_usage === r.usage);
-          expect(back.usage?.server_tool_use === r.usage?.server_tool_use || back.usage === r.usage).toBe(
-            true,
+          expect(back.usage?.server_tool_use === NO_SERVER_TOOLS).toBe(
+            r.usage?.server_tool_use === NO_SERVER_TOOLS,
           );
         });
       }),
@@ -134,15 +165,7 @@ function referenceDedupe(results: RequestResult[], size: number) {
     const key = `${r.id ?? ''}\u0000${r.request_id ?? ''}`;
     const same = held.find((h) => h.key === key);
     if (same) {
-      const a = r.billed_usage;
-      const b = same.r.billed_usage;
-      const better =
-        !a || !b
-          ? a !== null && b === null
-          : a.output_tokens !== b.output_tokens
-            ? a.output_tokens > b.output_tokens
-            : a.total_input_tokens > b.total_input_tokens;
-      if (better) same.r = r;
+      if (moreComplete(r, same.r)) same.r = r;
       continue;
     }
     if (released.has(key)) {
@@ -158,7 +181,8 @@ function referenceDedupe(results: RequestResult[], size: number) {
 
 describe('DedupeWindow', () => {
   it('releases what the plain version of its contract releases, in the same order', () => {
-    const idArb = fc.constantFrom('', 'a', 'b', 'a\u0000b', 'c');
+    // Kept as bytes or by reference alike (see HeldResults), and a U+0000 that makes two pairs one key.
+    const idArb = fc.constantFrom('', 'a', 'b', 'a\u0000b', 'c', 'ü', 'ā', 'x'.repeat(65), 'x'.repeat(64));
     fc.assert(
       fc.property(
         fc.array(
@@ -186,5 +210,39 @@ describe('DedupeWindow', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('counts a line of the response it released a moment ago as late, whatever filled the slot since', () => {
+    const line = (id: string | null, requestId: string | null, output: number, kind = 'claude_code') =>
+      analyzed(
+        {
+          kind,
+          line: output,
+          event: null,
+          label: null,
+          id,
+          requestId,
+          model: null,
+          status: 'ok',
+          timestamp: null,
+          usage: { input_tokens: 1, output_tokens: output },
+        },
+        0,
+      ) as RequestResult;
+    // Released by a request without a key: a Message, or a transcript line with neither id.
+    for (const between of [line('a', 'r', 5, 'message'), line(null, null, 5), line('', '', 5)]) {
+      for (const size of [1, 2]) {
+        const window = new DedupeWindow(size);
+        const out: RequestResult[] = [];
+        const first = line('a', 'r', 1);
+        window.push(first, (x) => out.push(x));
+        for (let i = 0; i < size; i++) window.push(between, (x) => out.push(x));
+        expect(out).toStrictEqual([first]);
+        window.push(line('a', 'r', 9), (x) => out.push(x));
+        window.flush((x) => out.push(x));
+        expect(out).toStrictEqual([first, ...Array(size).fill(between)]);
+        expect(window.lateProblem()?.message).toMatch(/^1 Claude Code line/);
+      }
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { Problem, RequestResult } from '../core/types.js';
 import { HeldResults } from './held-results.js';
-import { SeenKeys } from './seen-keys.js';
+import { hashPair, SeenKeys } from './seen-keys.js';
 
 /**
  * Claude Code writes one transcript line per content block while a response streams, each with the same
@@ -9,17 +9,6 @@ import { SeenKeys } from './seen-keys.js';
  */
 function isKeyed(r: RequestResult): boolean {
   return r.kind === 'claude_code' && (!!r.id || !!r.request_id);
-}
-
-/** Whether `candidate` is more complete than `held`: larger billed output, then larger billed input. */
-function moreComplete(
-  candidate: RequestResult,
-  held: { output: number; totalInput: number } | null,
-): boolean {
-  const a = candidate.billed_usage;
-  if (!a || !held) return a !== null && held === null;
-  if (a.output_tokens !== held.output) return a.output_tokens > held.output;
-  return a.total_input_tokens > held.totalInput;
 }
 
 /** How many recent requests are held back so that later lines of the same response can replace them. */
@@ -33,22 +22,27 @@ export const DEDUPE_WINDOW = 512;
  * complete one, one warning says how many such lines there were.
  *
  * Held requests sit in a ring of fixed slots (HeldResults), oldest at `head`. A response is known by
- * `message.id` + U+0000 + `requestId`. That string is not built for each line: a held response is found by
- * its `key`, the id, then by its `part`, the request id, along a chain of the slots held under one id
- * (`next`, newest first). Where the two parts would not tell the joined string apart (no id, or a U+0000
- * in either part), `key` is the joined string itself and `part` is undefined. Either way `key` and `part`
- * are what SeenKeys takes for the joined string.
+ * `message.id` + U+0000 + `requestId`. That string is never built: its two 32-bit hashes (SeenKeys'
+ * `hashPair`, also what SeenKeys keeps) find the slot in `index`, and HeldResults compares the parts
+ * themselves. The window holds no string of its own: a Map of id strings kept every held id alive across
+ * young-generation collections, and hashed each one again (bench/).
  */
 export class DedupeWindow {
   private readonly results: HeldResults;
-  private readonly keys: (string | null)[];
-  private readonly parts: (string | undefined)[];
-  /** The next older slot held under the same key, or -1; -2 marks a request held without a key. */
-  private readonly next: Int32Array;
+  /** Per slot: whether it holds a request with a key, and the key's hashes. */
+  private readonly keyed: Uint8Array;
+  private readonly hashA: Int32Array;
+  private readonly hashB: Int32Array;
+  /**
+   * Open addressing with linear probing on `hashA`: slot + 1 of each request held with a key, 0 for an
+   * empty place. At most a quarter full, so a search ends after a probe or two.
+   */
+  private readonly index: Int32Array;
+  private readonly mask: number;
   private head = 0;
   private count = 0;
-  /** The newest slot held under each key. */
-  private readonly byKey = new Map<string, number>();
+  /** The slot of the request last held with a key, while it is held; else -1. */
+  private newest = -1;
   /**
    * Keys of every Claude Code response offered so far, held or released: a key found here but not held
    * was released, and a copy of it came much later. Added on arrival, so each key is hashed once.
@@ -59,18 +53,22 @@ export class DedupeWindow {
 
   constructor(private readonly size: number = DEDUPE_WINDOW) {
     // One slot more than the window: a request is placed before the oldest one leaves.
-    this.results = new HeldResults(size + 1);
-    this.keys = new Array<string | null>(size + 1).fill(null);
-    this.parts = new Array<string | undefined>(size + 1).fill(undefined);
-    this.next = new Int32Array(size + 1);
+    const capacity = size + 1;
+    this.results = new HeldResults(capacity);
+    this.keyed = new Uint8Array(capacity);
+    this.hashA = new Int32Array(capacity);
+    this.hashB = new Int32Array(capacity);
+    let places = 8;
+    while (places < 4 * capacity) places *= 2;
+    this.index = new Int32Array(places);
+    this.mask = places - 1;
   }
 
   /** Offers a request; passes those that leave the window to `release`, oldest first. */
   push(result: RequestResult, release: (r: RequestResult) => void): void {
+    let a = 0;
+    let b = 0;
     const keyed = isKeyed(result);
-    let first = NO_KEY;
-    let key: string | null = null;
-    let part: string | undefined;
     if (!keyed) {
       // Nothing held to keep ahead of it (inputs other than Claude Code): it leaves at once, so that it is
       // not kept alive while `size` more arrive.
@@ -81,17 +79,21 @@ export class DedupeWindow {
     } else {
       const id = result.id ?? '';
       const requestId = result.request_id ?? '';
-      const whole = id === '' || id.includes('\u0000') || requestId.includes('\u0000');
-      key = whole ? `${id}\u0000${requestId}` : id;
-      part = whole ? undefined : requestId;
-      first = this.byKey.get(key) ?? -1;
-      let current = first;
-      while (current !== -1 && this.parts[current] !== part) current = this.next[current] as number;
-      if (current !== -1) {
-        if (moreComplete(result, this.results.billed(current))) this.results.put(current, result);
+      // Most often a line repeats the response just before it: that is checked without hashing.
+      const newest = this.newest;
+      if (newest !== -1 && this.results.sameKey(newest, id, requestId)) {
+        if (this.results.outdoneBy(newest, result)) this.results.put(newest, result);
         return;
       }
-      if (!this.seen.add(key, part)) {
+      const hash = hashPair(id, requestId);
+      a = hash[0];
+      b = hash[1];
+      const held = this.find(a, b, id, requestId);
+      if (held !== -1) {
+        if (this.results.outdoneBy(held, result)) this.results.put(held, result);
+        return;
+      }
+      if (!this.seen.addHash(a, b)) {
         if (this.lateMoreComplete === 0) this.lateSource = result.source;
         this.lateMoreComplete++;
         return;
@@ -99,11 +101,16 @@ export class DedupeWindow {
     }
     const slot = (this.head + this.count) % this.results.capacity;
     this.results.put(slot, result);
-    this.keys[slot] = key;
-    this.parts[slot] = part;
-    this.next[slot] = first;
+    this.keyed[slot] = keyed ? 1 : 0;
+    if (keyed) {
+      this.hashA[slot] = a;
+      this.hashB[slot] = b;
+      let at = a & this.mask;
+      while (this.index[at] !== 0) at = (at + 1) & this.mask;
+      this.index[at] = slot + 1;
+      this.newest = slot;
+    }
     this.count++;
-    if (key !== null) this.byKey.set(key, slot);
     if (this.count > this.size) release(this.release());
   }
 
@@ -122,30 +129,44 @@ export class DedupeWindow {
     };
   }
 
+  /** The slot holding the response with this key, or -1. */
+  private find(a: number, b: number, id: string, requestId: string): number {
+    const { index, mask } = this;
+    for (let at = a & mask; index[at] !== 0; at = (at + 1) & mask) {
+      const slot = (index[at] as number) - 1;
+      if (this.hashA[slot] === a && this.hashB[slot] === b && this.results.sameKey(slot, id, requestId))
+        return slot;
+    }
+    return -1;
+  }
+
   private release(): RequestResult {
     const slot = this.head;
-    if (this.next[slot] !== NO_KEY) this.unchain(slot);
-    this.keys[slot] = null;
-    this.parts[slot] = undefined;
+    if (this.keyed[slot] === 1) this.unindex(slot);
+    if (slot === this.newest) this.newest = -1;
     this.head = (slot + 1) % this.results.capacity;
     this.count--;
     return this.results.take(slot);
   }
 
-  /** Removes `slot` from the chain of its key. */
-  private unchain(slot: number): void {
-    const key = this.keys[slot] as string;
-    let current = this.byKey.get(key) as number;
-    if (current === slot) {
-      const older = this.next[slot] as number;
-      if (older === -1) this.byKey.delete(key);
-      else this.byKey.set(key, older);
-      return;
+  /**
+   * Takes `slot` out of `index`, moving back the entries after it that would otherwise no longer be
+   * found from their home place (deletion for linear probing, with no markers left behind).
+   */
+  private unindex(slot: number): void {
+    const { index, mask } = this;
+    let hole = (this.hashA[slot] as number) & mask;
+    while (index[hole] !== slot + 1) hole = (hole + 1) & mask;
+    for (let at = (hole + 1) & mask; index[at] !== 0; at = (at + 1) & mask) {
+      const home = (this.hashA[(index[at] as number) - 1] as number) & mask;
+      // Move the entry back when its home is not in (hole, at], cyclically.
+      const between = hole <= at ? home > hole && home <= at : home > hole || home <= at;
+      if (!between) {
+        index[hole] = index[at] as number;
+        hole = at;
+      }
     }
-    while (this.next[current] !== slot) current = this.next[current] as number;
-    this.next[current] = this.next[slot] as number;
+    index[hole] = 0;
+    this.keyed[slot] = 0;
   }
 }
-
-/** `next` of a request held without a key. */
-const NO_KEY = -2;

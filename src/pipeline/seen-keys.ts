@@ -12,8 +12,13 @@ export class SeenKeys {
 
   /** Adds `key` (see `has` for `second`); false when it was there already. */
   add(key: string, second?: string): boolean {
-    if (2 * (this.count + 1) > this.table.length / 2) this.grow();
     const [a, b] = hashPair(key, second);
+    return this.addHash(a, b);
+  }
+
+  /** Adds the key whose `hashPair` is (a, b); false when it was there already. */
+  addHash(a: number, b: number): boolean {
+    if (2 * (this.count + 1) > this.table.length / 2) this.grow();
     if (!this.insert(a, b)) return false;
     this.count++;
     return true;
@@ -80,9 +85,10 @@ function mixAll(s: string): void {
 
 /**
  * Two independent 32-bit hashes of the UTF-16 code units (FNV-1a and a multiply-rotate hash with a
- * murmur3 finaliser), never both zero: (0, 0) marks an empty slot.
+ * murmur3 finaliser), never both zero: (0, 0) marks an empty slot. With `second`, the hashes of `key` +
+ * U+0000 + `second`. The pair returned is reused by the next call.
  */
-function hashPair(key: string, second?: string): [number, number] {
+export function hashPair(key: string, second?: string): [number, number] {
   ha = 0x811c9dc5;
   hb = 0x9747b28c;
   mixAll(key);
