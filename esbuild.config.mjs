@@ -1,39 +1,77 @@
-// `npm run build`: bundles src/ into dist/cli/ (run by bin/usage-inspect.js).
+// `npm run build`: bundles src/ into dist/cli/ (run by bin/usage-inspect.js), then records V8's code cache
+// for it.
 //
-// Why a bundle: start-up is a target (`usage-inspect --version` and `inspect` of one response on stdin within
-// 2x of `node -e ''`, bench/). Node 20 resolves, reads and links each ES module on its own; loading some 80
-// of them for one small response took about as long as Node's own start. Code splitting keeps every
-// `import()` lazy, so the SDK, the table renderer and the other commands still load only on the paths that
-// need them; modules reached together share a chunk.
+// Why one script with a code cache: start-up is a target (`usage-inspect --version` and `inspect` of one
+// response on stdin within 2x of `node -e ''`, bench/), and on big inputs the time before the first byte is
+// read, and the first calls of every function on the way, are most of what usage-inspect costs beyond
+// the baseline. Node 20 caches no compiled code for a program's own modules (module.enableCompileCache
+// came with Node 22.1: https://nodejs.org/api/module.html#moduleenablecompilecachecachedir); vm.Script
+// takes V8's code cache (https://nodejs.org/api/vm.html#new-vmscriptcode-options), but only for a
+// classic script. So src/ becomes one CommonJS bundle, main.cjs, which the bin compiles with the cache.
+// Code that only some commands need still runs only when they ask for it: esbuild turns each import()
+// into a call that first initialises the modules it reaches (`supported: { 'dynamic-import': false }`),
+// and the packages that are large or talk to the API (the SDK, zod) stay outside the bundle, loaded by
+// require() at that point.
 //
 // Layout the code relies on: dist/cli/ is two folders below the package root, like src/decode/, so that
-// `new URL('../wasm/json-scan.wasm', import.meta.url)` finds dist/wasm/; entries and chunks share one folder,
-// so `new URL('./worker.js', import.meta.url)` finds the worker entry from any chunk.
+// `new URL('../wasm/json-scan.wasm', import.meta.url)` finds dist/wasm/; the worker entry sits beside
+// main.cjs, so that `new URL('./worker.js', import.meta.url)` finds it.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
-const result = await build({
-  entryPoints: ['src/main.ts', 'src/pipeline/worker.ts'],
-  outdir: 'dist/cli',
-  entryNames: '[name]',
-  chunkNames: '[name]-[hash]',
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  logLevel: 'warning',
+};
+const main = await build({
+  ...common,
+  entryPoints: ['src/main.ts'],
+  outfile: 'dist/cli/main.cjs',
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  external: ['@anthropic-ai/sdk', 'zod'],
+  // import.meta does not exist in a script: the bundle's own file URL stands in for it.
+  define: { 'import.meta.url': 'bundleUrl' },
+  banner: { js: "var bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   metafile: true,
-  // Loaded by `import()` only when a command calls the API; left as a package import.
-  external: ['@anthropic-ai/sdk'],
-  // Bundled CommonJS packages (commander, cli-table3) call `require` for Node's own modules.
+});
+// Which source module imports what, and how, for test/sdk-loading.test.ts.
+writeFileSync('dist/cli/meta.json', JSON.stringify(main.metafile));
+// Worker threads (pipeline/parallel.ts) load their entry as a module of its own; they take no code cache.
+await build({
+  ...common,
+  entryPoints: ['src/pipeline/worker.ts'],
+  outfile: 'dist/cli/worker.js',
+  format: 'esm',
+  external: ['@anthropic-ai/sdk', 'zod'],
+  // Bundled CommonJS packages call `require` for Node's own modules.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
   },
-  logLevel: 'warning',
 });
-// Which output holds which source module, for test/sdk-loading.test.ts.
-writeFileSync('dist/cli/meta.json', JSON.stringify(result.metafile));
 mkdirSync('dist/wasm', { recursive: true });
 copyFileSync('src/wasm/json-scan.wasm', 'dist/wasm/json-scan.wasm');
+
+// The code cache: V8's compiled code for the bundle after one ordinary run, which reads a response, a
+// stream and a Claude Code transcript and draws the table, so that the functions on those paths are
+// compiled already when a run starts. V8 takes it only from the same Node and V8 flags; any other run
+// compiles as if it were not there (bin/load-bundle.js).
+const warm = spawnSync(
+  process.execPath,
+  [
+    'bin/usage-inspect.js',
+    'inspect',
+    'fixtures/11-cache-read.json',
+    'fixtures/05-cache-write-then-read-2streams.sse',
+    'fixtures/claude-code',
+    '--no-color',
+  ],
+  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, USAGE_INSPECT_WRITE_CODE_CACHE: '1' } },
+);
+if (warm.status !== 0)
+  throw new Error(`recording the code cache: the warm-up run exited ${warm.status}: ${warm.stderr}`);

@@ -213,7 +213,12 @@ describe('DedupeWindow', () => {
   });
 
   it('counts a line of the response it released a moment ago as late, whatever filled the slot since', () => {
-    const line = (id: string | null, requestId: string | null, output: number, kind = 'claude_code') =>
+    const line = (
+      id: string | null,
+      requestId: string | null,
+      output: number,
+      kind: 'claude_code' | 'message' = 'claude_code',
+    ) =>
       analyzed(
         {
           kind,

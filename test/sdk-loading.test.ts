@@ -2,49 +2,42 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 
-// The built bundle (`npm test` builds first): esbuild's metafile says which output file holds which source
-// module and what each output imports, statically or through import().
+// The built bundle (`npm test` builds first) is one script, dist/cli/main.cjs, in which a module's code runs
+// when something that runs imports it statically, and an import() runs it only when called
+// (esbuild.config.mjs). esbuild's metafile says what each source module imports, and how.
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-interface Output {
+interface Input {
   imports: { path: string; kind: string; external?: boolean }[];
-  inputs: Record<string, unknown>;
 }
 const meta = JSON.parse(readFileSync(`${ROOT}dist/cli/meta.json`, 'utf8')) as {
-  outputs: Record<string, Output>;
+  inputs: Record<string, Input>;
 };
-const outputs = Object.entries(meta.outputs).filter(([path]) => path.endsWith('.js'));
 
-/** The output file that holds a source module. */
-function outputOf(source: string): string {
-  const found = outputs.find(([, o]) => source in o.inputs);
-  if (!found) throw new Error(`no output holds ${source}`);
-  return found[0];
-}
-
-/** Every output loaded before any code runs, from `entry` through static imports (import() excluded). */
-function staticGraph(entry: string): Map<string, Output> {
-  const graph = new Map<string, Output>();
+/** Every module whose code runs once `entry` runs: static imports and require() calls, import() excluded. */
+function staticGraph(entry: string): Set<string> {
+  const graph = new Set<string>();
   const queue = [entry];
   while (queue.length > 0) {
     const path = queue.pop() as string;
     if (graph.has(path)) continue;
-    const output = meta.outputs[path] as Output;
-    graph.set(path, output);
-    for (const i of output.imports) if (i.kind === 'import-statement' && !i.external) queue.push(i.path);
+    graph.add(path);
+    const input = meta.inputs[path];
+    if (!input) throw new Error(`the bundle holds no ${path}`);
+    for (const i of input.imports) if (i.kind !== 'dynamic-import' && !i.external) queue.push(i.path);
   }
   return graph;
 }
 
-const sources = (graph: Map<string, Output>) => [...graph.values()].flatMap((o) => Object.keys(o.inputs));
-const importsSdk = (graph: Map<string, Output>) =>
-  [...graph]
-    .filter(([, o]) =>
-      o.imports.some((i) => i.kind === 'import-statement' && i.path.startsWith('@anthropic-ai/sdk')),
-    )
-    .map(([path]) => path);
+const sources = (graph: Set<string>) => [...graph];
+const importsSdk = (graph: Set<string>) =>
+  [...graph].filter((path) =>
+    meta.inputs[path]?.imports.some(
+      (i) => i.kind !== 'dynamic-import' && i.path.startsWith('@anthropic-ai/sdk'),
+    ),
+  );
 
-test('start-up loads neither the SDK nor the commands that call the API', () => {
-  const startup = staticGraph('dist/cli/main.js');
+test('start-up runs neither the SDK nor the commands that call the API', () => {
+  const startup = staticGraph('src/main.ts');
   // The walk reaches the option declarations of the API commands…
   expect(sources(startup)).toContain('src/cli-options.ts');
   // …but not the commands themselves, nor the SDK, nor the table renderer.
@@ -54,31 +47,33 @@ test('start-up loads neither the SDK nor the commands that call the API', () => 
 });
 
 test('inspect loads no SDK either', () => {
-  const graph = staticGraph(outputOf('src/commands/inspect.ts'));
+  const graph = staticGraph('src/commands/inspect.ts');
   expect(sources(graph)).toContain('src/decode/decode-file.ts');
   expect(importsSdk(graph)).toEqual([]);
 });
 
 test('the API commands load the SDK only when they make a call, through import()', () => {
   for (const command of ['send.ts', 'count.ts', 'replay.ts']) {
-    const graph = staticGraph(outputOf(`src/commands/${command}`));
+    const graph = staticGraph(`src/commands/${command}`);
     // The walk reaches the code that uses the SDK, so an empty result means something…
     expect(sources(graph)).toContain('src/api/sdk.ts');
     // …yet nothing imports the SDK statically; `send --dry-run` and offline `replay` never load it.
     expect(importsSdk(graph)).toEqual([]);
   }
-  const sdk = outputOf('src/api/sdk.ts');
-  expect(meta.outputs[sdk]?.imports).toContainEqual({
+  expect(meta.inputs['src/api/sdk.ts']?.imports).toContainEqual({
     path: '@anthropic-ai/sdk',
     kind: 'dynamic-import',
     external: true,
   });
-  expect(readFileSync(`${ROOT}${sdk}`, 'utf8')).toContain('import("@anthropic-ai/sdk")');
+  // The bundle requires the SDK in one place, inside the promise its import() became.
+  const bundle = readFileSync(`${ROOT}dist/cli/main.cjs`, 'latin1');
+  expect(bundle.match(/require\("@anthropic-ai\/sdk"\)/g)).toHaveLength(1);
+  expect(bundle).toContain('Promise.resolve().then(() => __toESM(require("@anthropic-ai/sdk")');
 });
 
 test('reports load chalk only to draw in colour, through import()', async () => {
   for (const module of ['src/commands/finish-report.ts', 'src/commands/report-output.ts']) {
-    const graph = staticGraph(outputOf(module));
+    const graph = staticGraph(module);
     // The walk reaches the styles…
     expect(sources(graph)).toContain('src/report/styles.ts');
     // …but not chalk.

@@ -1,0 +1,46 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import module, { createRequire } from 'node:module';
+import vm from 'node:vm';
+
+// Loads the bundle, dist/cli/main.cjs, with V8's code cache for it (dist/cli/main.cache, recorded by
+// `npm run build`): functions compiled once need not be parsed and compiled again on each run. Why and how:
+// esbuild.config.mjs.
+const bundle = new URL('../dist/cli/main.cjs', import.meta.url);
+const cacheFile = new URL('../dist/cli/main.cache', import.meta.url);
+
+/**
+ * The bundle's exports, and whether V8 took the code cache: 'used', 'rejected' (another Node, or other V8
+ * flags: it then compiles as if there were none), 'none' (no cache file), or 'off' (--debug).
+ */
+export function loadBundle(debug) {
+  const require = createRequire(bundle);
+  if (debug) {
+    // Under --debug a stack trace names the lines of src/, not of the bundle: Node's own loader reads the
+    // bundle and its source map (vm.Script does not). Source maps must be on before it loads. Node 22.14+
+    // has module.setSourceMapsSupport (https://nodejs.org/api/module.html#modulesetsourcemapssupportenabled-options);
+    // before it, process.setSourceMapsEnabled (https://nodejs.org/api/process.html#processsetsourcemapsenabledval).
+    if (typeof module.setSourceMapsSupport === 'function') module.setSourceMapsSupport(true);
+    else process.setSourceMapsEnabled(true);
+    return { exports: require(bundle.pathname), codeCache: 'off' };
+  }
+  // The bundle is ASCII (esbuild escapes the rest), so latin1 reads it as it is, and fastest.
+  const source = readFileSync(bundle, 'latin1');
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {}
+  // The same wrapper as Node's own for CommonJS (https://nodejs.org/api/modules.html#the-module-wrapper), so
+  // that the bundle runs as if it were required.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundle.pathname,
+    cachedData,
+  });
+  const cjs = { exports: {} };
+  script.runInThisContext()(cjs.exports, require, cjs, bundle.pathname, new URL('.', bundle).pathname);
+  if (process.env.USAGE_INSPECT_WRITE_CODE_CACHE === '1') {
+    // The build's warm-up run: the cache is written once the command is done, with what it compiled.
+    process.once('beforeExit', () => writeFileSync(cacheFile, script.createCachedData()));
+  }
+  const codeCache = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+  return { exports: cjs.exports, codeCache };
+}
