@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 
@@ -87,4 +90,25 @@ test('reports load chalk only to draw in colour, through import()', async () => 
   expect(colour).not.toBe(PLAIN);
   expect(colour.red('x')).toBe('\u001b[31mx\u001b[39m');
   expect(PLAIN.red('x')).toBe('x');
+});
+
+test('start-up loads no child_process: commander gets it only to spawn (esbuild.config.mjs)', () => {
+  // Node lists the built-in modules it has loaded; the preload prints that list as the process ends.
+  const preload = join(mkdtempSync(join(tmpdir(), 'usage-inspect-preload-')), 'list-modules.cjs');
+  writeFileSync(
+    preload,
+    "process.on('exit', () => process.stderr.write(JSON.stringify(process.moduleLoadList)));",
+  );
+  const run = spawnSync(
+    process.execPath,
+    ['--require', preload, `${ROOT}bin/usage-inspect.js`, '--version'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  rmSync(dirname(preload), { recursive: true });
+  expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  const loaded = JSON.parse(run.stderr) as string[];
+  expect(loaded).toContain('NativeModule fs');
+  expect(loaded.filter((m) => m.includes('child_process'))).toEqual([]);
 });
