@@ -250,4 +250,37 @@ describe('DedupeWindow', () => {
       }
     }
   });
+
+  it('merges two lines whose parts differ but join to one key, in either order', () => {
+    const line = (id: string, requestId: string | null, output: number) =>
+      analyzed(
+        {
+          kind: 'claude_code',
+          line: output,
+          event: null,
+          label: null,
+          id,
+          requestId,
+          model: null,
+          status: 'ok',
+          timestamp: null,
+          usage: { input_tokens: 1, output_tokens: output },
+        },
+        0,
+      ) as RequestResult;
+    // 'a\u0000b' + U+0000 + '' and 'a' + U+0000 + 'b\u0000' are both 'a\u0000b\u0000'.
+    const pairs: [RequestResult, RequestResult][] = [
+      [line('a\u0000b', null, 1), line('a', 'b\u0000', 9)],
+      [line('a', 'b\u0000', 1), line('a\u0000b', null, 9)],
+    ];
+    for (const [first, second] of pairs) {
+      const window = new DedupeWindow(4);
+      const out: RequestResult[] = [];
+      window.push(first, (x) => out.push(x));
+      window.push(second, (x) => out.push(x));
+      window.flush((x) => out.push(x));
+      expect(out).toStrictEqual([second]);
+      expect(window.lateProblem()).toBeNull();
+    }
+  });
 });

@@ -23,16 +23,15 @@ const BY_REFERENCE = -2;
  * so V8 copies its dozen small objects, then moves them to the old generation, where they die. On 200 MB of
  * Claude Code transcripts that made the whole run about a third slower than holding each request for a
  * few dozen requests only (bench/, measured by changing the window's size). So the common shape of a
- * result (a Claude Code line's: no iterations, no server tools, no error, not priced yet) is kept as
- * numbers in one typed array and as references to its strings, and built again, as the same literal, when
- * it leaves; any other result is kept as it is.
+ * result (a Claude Code line's: no iterations, no error, not priced yet; no server tools, or web search
+ * and web fetch counts) is kept as numbers in one typed array and as references to its strings, and built
+ * again, as the same literal, when it leaves; any other result is kept as it is.
  *
  * The strings that are new on every line (the response's id, its request id and its time) are copied into
  * a byte buffer too, and made again when the result leaves: held by reference, they were what the
  * window kept alive across collections, and on 200 MB of transcripts they drove V8 to grow its young
  * generation to the next size (fresh pages to fault in) and to promote them (bench/). Names, models and
- * tiers are shared from line to line (interned by the scan) and stay references. Server tool counts of the
- * two kinds the API reports are numbers like the rest.
+ * tiers are shared from line to line (interned by the scan) and stay references.
  */
 export class HeldResults {
   private readonly whole: (RequestResult | null)[];
@@ -161,8 +160,16 @@ export class HeldResults {
     return true;
   }
 
+  /** Whether text k of `slot` holds a U+0000; without making a string of it. */
   private textHasNul(slot: number, k: number): boolean {
-    return (this.peekText(slot, k) ?? '').includes('\u0000');
+    const at = slot * TEXTS + k;
+    const length = this.textLength[at] as number;
+    if (length === NULL_TEXT) return false;
+    if (length === BY_REFERENCE)
+      return (this.strings[slot * (STRINGS + TEXTS) + STRINGS + k] as string).includes('\u0000');
+    const start = at * TEXT_BYTES;
+    for (let i = start; i < start + length; i++) if (this.bytes[i] === 0) return true;
+    return false;
   }
 
   /**
