@@ -17,7 +17,7 @@
 // `new URL('../wasm/json-scan.wasm', import.meta.url)` finds dist/wasm/; the worker entry sits beside
 // main.cjs, so that `new URL('./worker.js', import.meta.url)` finds it.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 rmSync('dist', { recursive: true, force: true });
@@ -60,8 +60,15 @@ const main = await build({
   define: { 'import.meta.url': 'bundleUrl' },
   banner: { js: "var bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [lazyChildProcess],
+  // Without comments and indentation there is less to read and hash at each start; the source map still
+  // names the lines of src/ (--debug).
+  minifyWhitespace: true,
   metafile: true,
 });
+// bin/load-bundle.js reads the bundle as latin1, which is right only for ASCII: esbuild escapes the rest in
+// code (its default charset), and minifying took out the comments, where it does not.
+if (readFileSync('dist/cli/main.cjs').some((byte) => byte > 0x7f))
+  throw new Error('dist/cli/main.cjs holds a byte that is not ASCII: bin/load-bundle.js reads it as latin1');
 // Which source module imports what, and how, for test/sdk-loading.test.ts.
 writeFileSync('dist/cli/meta.json', JSON.stringify(main.metafile));
 // Worker threads (pipeline/parallel.ts) load their entry as a module of its own; they take no code cache.
@@ -95,5 +102,5 @@ const warm = spawnSync(
   ],
   { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, USAGE_INSPECT_WRITE_CODE_CACHE: '1' } },
 );
-if (warm.status !== 0)
+if (warm.status !== 0 || !existsSync('dist/cli/main.cache'))
   throw new Error(`recording the code cache: the warm-up run exited ${warm.status}: ${warm.stderr}`);
