@@ -1,12 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import module, { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 // Loads the bundle, dist/cli/main.cjs, with V8's code cache for it (dist/cli/main.cache, recorded by
 // `npm run build`): functions compiled once need not be parsed and compiled again on each run. Why and how:
 // esbuild.config.mjs.
-const bundle = new URL('../dist/cli/main.cjs', import.meta.url);
-const cacheFile = new URL('../dist/cli/main.cache', import.meta.url);
+const bundle = fileURLToPath(new URL('../dist/cli/main.cjs', import.meta.url));
+const cacheFile = fileURLToPath(new URL('../dist/cli/main.cache', import.meta.url));
 
 /**
  * The bundle's exports, and whether V8 took the code cache: 'used', 'rejected' (another Node, or other V8
@@ -21,9 +23,9 @@ export function loadBundle(debug) {
     // before it, process.setSourceMapsEnabled (https://nodejs.org/api/process.html#processsetsourcemapsenabledval).
     if (typeof module.setSourceMapsSupport === 'function') module.setSourceMapsSupport(true);
     else process.setSourceMapsEnabled(true);
-    return { exports: require(bundle.pathname), codeCache: 'off' };
+    return { exports: require(bundle), codeCache: 'off' };
   }
-  // The bundle is ASCII (esbuild escapes the rest), so latin1 reads it as it is, and fastest.
+  // The bundle is ASCII (esbuild.config.mjs checks), so latin1 reads it as it is, and fastest.
   const source = readFileSync(bundle, 'latin1');
   let cachedData;
   try {
@@ -32,11 +34,11 @@ export function loadBundle(debug) {
   // The same wrapper as Node's own for CommonJS (https://nodejs.org/api/modules.html#the-module-wrapper), so
   // that the bundle runs as if it were required.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: bundle.pathname,
+    filename: bundle,
     cachedData,
   });
   const cjs = { exports: {} };
-  script.runInThisContext()(cjs.exports, require, cjs, bundle.pathname, new URL('.', bundle).pathname);
+  script.runInThisContext()(cjs.exports, require, cjs, bundle, dirname(bundle));
   if (process.env.USAGE_INSPECT_WRITE_CODE_CACHE === '1') {
     // The build's warm-up run: the cache is written once the command is done, with what it compiled.
     process.once('beforeExit', () => writeFileSync(cacheFile, script.createCachedData()));
