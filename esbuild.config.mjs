@@ -17,6 +17,7 @@
 // `new URL('../wasm/json-scan.wasm', import.meta.url)` finds dist/wasm/; the worker entry sits beside
 // main.cjs, so that `new URL('./worker.js', import.meta.url)` finds it.
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -31,7 +32,7 @@ const lazyChildProcess = {
   name: 'lazy-child-process',
   setup(b) {
     b.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      args.importer.includes('node_modules/commander/')
+      /node_modules[\\/]commander[\\/]/.test(args.importer)
         ? { path: 'child_process', namespace: 'lazy' }
         : undefined,
     );
@@ -49,6 +50,12 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
 };
+/**
+ * Names this build: the bundle starts with it, and the code cache recorded for it carries it in its file
+ * name, so that a bundle never meets a cache recorded for other code (V8 checks a cache against the source
+ * only by its length).
+ */
+const buildId = randomUUID();
 const main = await build({
   ...common,
   entryPoints: ['src/main.ts'],
@@ -56,13 +63,18 @@ const main = await build({
   format: 'cjs',
   supported: { 'dynamic-import': false },
   external: ['@anthropic-ai/sdk', 'zod'],
-  // import.meta does not exist in a script: the bundle's own file URL stands in for it.
+  // import.meta does not exist in a script: the bundle's own file URL stands in for it. The banner comes
+  // before esbuild's own "use strict", which then no longer counts: it starts with its own.
   define: { 'import.meta.url': 'bundleUrl' },
-  banner: { js: "var bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: {
+    js: `"use strict";var buildId="${buildId}";var bundleUrl=require('node:url').pathToFileURL(__filename).href;`,
+  },
   plugins: [lazyChildProcess],
   // Without comments and indentation there is less to read and hash at each start; the source map still
   // names the lines of src/ (--debug).
   minifyWhitespace: true,
+  // Licence comments would be kept, and may hold bytes that are not ASCII (see below).
+  legalComments: 'none',
   metafile: true,
 });
 // bin/load-bundle.js reads the bundle as latin1, which is right only for ASCII: esbuild escapes the rest in
@@ -100,7 +112,7 @@ const warm = spawnSync(
     'fixtures/claude-code',
     '--no-color',
   ],
-  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, USAGE_INSPECT_WRITE_CODE_CACHE: '1' } },
+  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, USAGE_INSPECT_WRITE_CODE_CACHE: buildId } },
 );
-if (warm.status !== 0 || !existsSync('dist/cli/main.cache'))
+if (warm.status !== 0 || !existsSync(`dist/cli/main.${buildId}.cache`))
   throw new Error(`recording the code cache: the warm-up run exited ${warm.status}: ${warm.stderr}`);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,11 @@ import { fixture, ROOT } from './support/run-cli.js';
 // (esbuild.config.mjs). The cache only saves time: when V8 does not take it, or it is missing, the CLI must
 // give the very same output.
 
+/** The code cache files in the package at `root`: one, named after the build. */
+const caches = (root: string) => readdirSync(join(root, 'dist/cli')).filter((f) => f.endsWith('.cache'));
+
 /** Which code cache the loader used, and what the CLI printed, in the package at `root`. */
-function run(root: string, nodeFlags: string[] = []) {
+function run(root: string, nodeFlags: string[] = [], env: Record<string, string> = {}) {
   const loader = join(root, 'bin/load-bundle.js');
   const state = spawnSync(
     process.execPath,
@@ -33,7 +36,7 @@ function run(root: string, nodeFlags: string[] = []) {
       '--format',
       'json',
     ],
-    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } },
   );
   return { cache: state.stdout.trim(), code: cli.status, stdout: cli.stdout, stderr: cli.stderr };
 }
@@ -58,19 +61,19 @@ describe('the code cache', () => {
   const built = run(ROOT);
 
   it('is taken by V8 when the CLI starts as the build left it', () => {
+    expect(caches(ROOT)).toEqual([expect.stringMatching(/^main\.[0-9a-f-]{36}\.cache$/)]);
     expect(built.cache).toBe('used');
     expect(built.code).toBe(0);
     expect(JSON.parse(built.stdout).requests.length).toBeGreaterThan(1);
   });
 
   it('changes nothing but speed when V8 turns it down or it is missing', () => {
-    // Other V8 flags than the build's: V8 turns the cache down.
-    const flags = run(ROOT, ['--max-old-space-size=300']);
+    // Other V8 flags than the build's, that change compiled code: V8 turns the cache down.
+    const flags = run(ROOT, ['--no-opt']);
     // A damaged file, and none at all.
-    const damaged = run(
-      copyOfPackage((root) => writeFileSync(join(root, 'dist/cli/main.cache'), 'not a cache')),
-    );
-    const missing = run(copyOfPackage((root) => rmSync(join(root, 'dist/cli/main.cache'))));
+    const cacheOf = (root: string) => join(root, 'dist/cli', caches(root)[0] as string);
+    const damaged = run(copyOfPackage((root) => writeFileSync(cacheOf(root), 'not a cache')));
+    const missing = run(copyOfPackage((root) => rmSync(cacheOf(root))));
     expect([flags.cache, damaged.cache, missing.cache]).toEqual(['rejected', 'rejected', 'none']);
     for (const other of [flags, damaged, missing]) {
       expect(other.code).toBe(built.code);
@@ -78,5 +81,13 @@ describe('the code cache', () => {
       // Paths in the JSON name the fixtures, which are the same files in every copy.
       expect(other.stdout).toBe(built.stdout);
     }
+  });
+
+  it('is written only by the build that names it', () => {
+    // A stray variable in a user's environment writes nothing; the build passes its own id.
+    const root = copyOfPackage((r) => rmSync(join(r, 'dist/cli', caches(r)[0] as string)));
+    const stray = run(root, [], { USAGE_INSPECT_WRITE_CODE_CACHE: '1' });
+    expect(stray.code).toBe(0);
+    expect(caches(root)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { DecodedRecord, RequestResult } from '../src/core/types.js';
 import { NO_SERVER_TOOLS } from '../src/extract/usage.js';
 import { DedupeWindow } from '../src/pipeline/dedupe.js';
 import { HeldResults, packable } from '../src/pipeline/held-results.js';
+import { hashPair } from '../src/pipeline/seen-keys.js';
 
 // The window keeps the common shape of a result as numbers and strings and builds it again when it leaves
 // (src/pipeline/held-results.ts). What leaves must be the very result that came in, field for field and in
@@ -210,6 +211,88 @@ describe('DedupeWindow', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('finds held responses among many, in small and full-size windows, as the plain version does', () => {
+    // Dozens of responses a few lines apart, so that lookups pass over other keys in the index (in a window
+    // of 1 to 3 the index has 8 places, and wraps around), and requests leave it while others stay.
+    const stepArb = fc.record({
+      back: fc.nat(6),
+      requestId: fc.constantFrom(null, 'r1', 'r2'),
+      output: fc.nat(5),
+      kind: fc.constantFrom('claude_code', 'claude_code', 'claude_code', 'message'),
+    });
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 300 }), fc.constantFrom(1, 2, 3, 8, 512), (steps, size) => {
+        let next = 0;
+        const results = steps.flatMap((s, i) => {
+          // Mostly a new response; otherwise one of the last few again.
+          const n = s.back === 0 ? next++ : Math.max(0, next - s.back);
+          return (
+            analyzed(
+              {
+                kind: s.kind,
+                line: i,
+                event: null,
+                label: null,
+                id: `msg_${n}`,
+                requestId: s.requestId,
+                model: null,
+                status: 'ok',
+                timestamp: null,
+                usage: { input_tokens: 1, output_tokens: s.output },
+              },
+              i,
+            ) ?? []
+          );
+        });
+        const window = new DedupeWindow(size);
+        const out: RequestResult[] = [];
+        for (const r of results) window.push(r, (x) => out.push(x));
+        window.flush((x) => out.push(x));
+        const want = referenceDedupe(results, size);
+        expect(out).toStrictEqual(want.out);
+        const late = window.lateProblem();
+        expect(late === null ? 0 : Number(late.message.split(' ')[0])).toBe(want.late);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds a response whose place in the index wrapped around, after the one before it leaves', () => {
+    // A window of 3 has an index of 16 places. A sits at its home, 14; C at its home, 15; B, whose home is
+    // 15 too, wraps around to 0. When A leaves, C and B must stay where they are: a lookup of B starts at 15.
+    const withHome = (home: number, after = 0) => {
+      for (let n = after; ; n++) if ((hashPair(`msg_${n}`, 'r')[0] & 15) === home) return n;
+    };
+    const a = withHome(14);
+    const c = withHome(15);
+    const b = withHome(15, c + 1);
+    const e = withHome(3);
+    const line = (n: number, output: number) =>
+      analyzed(
+        {
+          kind: 'claude_code',
+          line: output,
+          event: null,
+          label: null,
+          id: `msg_${n}`,
+          requestId: 'r',
+          model: null,
+          status: 'ok',
+          timestamp: null,
+          usage: { input_tokens: 1, output_tokens: output },
+        },
+        0,
+      ) as RequestResult;
+    const window = new DedupeWindow(3);
+    const out: RequestResult[] = [];
+    // E is held last, so that B is found through the index, not as the newest.
+    for (const r of [line(a, 1), line(c, 1), line(b, 1), line(e, 1), line(b, 9)])
+      window.push(r, (x) => out.push(x));
+    window.flush((x) => out.push(x));
+    expect(out).toStrictEqual([line(a, 1), line(c, 1), line(b, 9), line(e, 1)]);
+    expect(window.lateProblem()).toBeNull();
   });
 
   it('counts a line of the response it released a moment ago as late, whatever filled the slot since', () => {

@@ -101,8 +101,13 @@ export class HeldResults {
    */
   sameKey(slot: number, id: string, requestId: string): boolean {
     const kept = this.whole[slot];
-    if (kept !== null && kept !== undefined)
-      return sameJoined(kept.id ?? '', kept.request_id ?? '', id, requestId);
+    if (kept !== null && kept !== undefined) {
+      const keptId = kept.id ?? '';
+      const keptRequestId = kept.request_id ?? '';
+      if (keptId === id && keptRequestId === requestId) return true;
+      if (!id.includes('\u0000') && !keptId.includes('\u0000')) return false;
+      return sameJoined(keptId, keptRequestId, id, requestId);
+    }
     if (this.textEquals(slot, ID, id) && this.textEquals(slot, REQUEST_ID, requestId)) return true;
     // Parts that differ can still join to the same key only when an id holds a U+0000.
     if (!id.includes('\u0000') && !this.textHasNul(slot, ID)) return false;
