@@ -106,6 +106,19 @@ function moreComplete(candidate: RequestResult, held: RequestResult): boolean {
   return a.total_input_tokens > b.total_input_tokens;
 }
 
+/** A line of one response: only its key, its kind and its output tokens matter to the window. */
+function responseLine(
+  id: string | null,
+  requestId: string | null,
+  output: number,
+  kind: 'claude_code' | 'message' = 'claude_code',
+  line = output,
+): RequestResult {
+  const usage = { input_tokens: 1, output_tokens: output };
+  const record = { kind, line, event: null, label: null, id, requestId, model: null, timestamp: null, usage };
+  return analyzed({ ...record, status: 'ok' }, 0) as RequestResult;
+}
+
 describe('HeldResults', () => {
   it('gives back each result as it was put, packed or not', () => {
     let packed = 0;
@@ -225,26 +238,10 @@ describe('DedupeWindow', () => {
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 300 }), fc.constantFrom(1, 2, 3, 8, 512), (steps, size) => {
         let next = 0;
-        const results = steps.flatMap((s, i) => {
+        const results = steps.map((s, i) => {
           // Mostly a new response; otherwise one of the last few again.
           const n = s.back === 0 ? next++ : Math.max(0, next - s.back);
-          return (
-            analyzed(
-              {
-                kind: s.kind,
-                line: i,
-                event: null,
-                label: null,
-                id: `msg_${n}`,
-                requestId: s.requestId,
-                model: null,
-                status: 'ok',
-                timestamp: null,
-                usage: { input_tokens: 1, output_tokens: s.output },
-              },
-              i,
-            ) ?? []
-          );
+          return responseLine(`msg_${n}`, s.requestId, s.output, s.kind as 'claude_code' | 'message', i);
         });
         const window = new DedupeWindow(size);
         const out: RequestResult[] = [];
@@ -269,22 +266,7 @@ describe('DedupeWindow', () => {
     const c = withHome(15);
     const b = withHome(15, c + 1);
     const e = withHome(3);
-    const line = (n: number, output: number) =>
-      analyzed(
-        {
-          kind: 'claude_code',
-          line: output,
-          event: null,
-          label: null,
-          id: `msg_${n}`,
-          requestId: 'r',
-          model: null,
-          status: 'ok',
-          timestamp: null,
-          usage: { input_tokens: 1, output_tokens: output },
-        },
-        0,
-      ) as RequestResult;
+    const line = (n: number, output: number) => responseLine(`msg_${n}`, 'r', output);
     const window = new DedupeWindow(3);
     const out: RequestResult[] = [];
     // E is held last, so that B is found through the index, not as the newest.
@@ -296,27 +278,7 @@ describe('DedupeWindow', () => {
   });
 
   it('counts a line of the response it released a moment ago as late, whatever filled the slot since', () => {
-    const line = (
-      id: string | null,
-      requestId: string | null,
-      output: number,
-      kind: 'claude_code' | 'message' = 'claude_code',
-    ) =>
-      analyzed(
-        {
-          kind,
-          line: output,
-          event: null,
-          label: null,
-          id,
-          requestId,
-          model: null,
-          status: 'ok',
-          timestamp: null,
-          usage: { input_tokens: 1, output_tokens: output },
-        },
-        0,
-      ) as RequestResult;
+    const line = responseLine;
     // Released by a request without a key: a Message, or a transcript line with neither id.
     for (const between of [line('a', 'r', 5, 'message'), line(null, null, 5), line('', '', 5)]) {
       for (const size of [1, 2]) {
@@ -335,22 +297,7 @@ describe('DedupeWindow', () => {
   });
 
   it('merges two lines whose parts differ but join to one key, in either order', () => {
-    const line = (id: string, requestId: string | null, output: number) =>
-      analyzed(
-        {
-          kind: 'claude_code',
-          line: output,
-          event: null,
-          label: null,
-          id,
-          requestId,
-          model: null,
-          status: 'ok',
-          timestamp: null,
-          usage: { input_tokens: 1, output_tokens: output },
-        },
-        0,
-      ) as RequestResult;
+    const line = responseLine;
     // 'a\u0000b' + U+0000 + '' and 'a' + U+0000 + 'b\u0000' are both 'a\u0000b\u0000'.
     const pairs: [RequestResult, RequestResult][] = [
       [line('a\u0000b', null, 1), line('a', 'b\u0000', 9)],
