@@ -25,7 +25,7 @@ rmSync('dist', { recursive: true, force: true });
 
 /**
  * commander requires node:child_process when it loads, for subcommands that are programs of their own
- * (`spawn`), which this CLI has none of; loading it (and net, dgram and streams with it) cost about 5 ms of
+ * (`spawn`), which this CLI has none of; loading it (and net, dgram and streams with it) cost about 2 ms of
  * every start. Here commander gets a stand-in that loads it on the first spawn.
  */
 const lazyChildProcess = {
