@@ -193,6 +193,20 @@ function referenceDedupe(results: RequestResult[], size: number) {
   return { out, late };
 }
 
+/** Passes `results` through a window of `size`: what it releases, and its late-line warning count. */
+function throughWindow(results: RequestResult[], size: number) {
+  const window = new DedupeWindow(size);
+  const out: RequestResult[] = [];
+  for (const r of results) window.push(r, (x) => out.push(x));
+  window.flush((x) => out.push(x));
+  const late = window.lateProblem();
+  return { out, late: late === null ? 0 : Number(late.message.split(' ')[0]) };
+}
+
+function expectAsReference(results: RequestResult[], size: number): void {
+  expect(throughWindow(results, size)).toStrictEqual(referenceDedupe(results, size));
+}
+
 describe('DedupeWindow', () => {
   it('releases what the plain version of its contract releases, in the same order', () => {
     // Kept as bytes or by reference alike (see HeldResults), and a U+0000 that makes two pairs one key.
@@ -211,15 +225,10 @@ describe('DedupeWindow', () => {
         ),
         fc.integer({ min: 1, max: 6 }),
         (records, size) => {
-          const results = records.flatMap((r, i) => analyzed(r, i) ?? []);
-          const window = new DedupeWindow(size);
-          const out: RequestResult[] = [];
-          for (const r of results) window.push(r, (x) => out.push(x));
-          window.flush((x) => out.push(x));
-          const want = referenceDedupe(results, size);
-          expect(out).toStrictEqual(want.out);
-          const late = window.lateProblem();
-          expect(late === null ? 0 : Number(late.message.split(' ')[0])).toBe(want.late);
+          expectAsReference(
+            records.flatMap((r, i) => analyzed(r, i) ?? []),
+            size,
+          );
         },
       ),
       { numRuns: 500 },
@@ -243,14 +252,7 @@ describe('DedupeWindow', () => {
           const n = s.back === 0 ? next++ : Math.max(0, next - s.back);
           return responseLine(`msg_${n}`, s.requestId, s.output, s.kind as 'claude_code' | 'message', i);
         });
-        const window = new DedupeWindow(size);
-        const out: RequestResult[] = [];
-        for (const r of results) window.push(r, (x) => out.push(x));
-        window.flush((x) => out.push(x));
-        const want = referenceDedupe(results, size);
-        expect(out).toStrictEqual(want.out);
-        const late = window.lateProblem();
-        expect(late === null ? 0 : Number(late.message.split(' ')[0])).toBe(want.late);
+        expectAsReference(results, size);
       }),
       { numRuns: 300 },
     );
@@ -267,14 +269,11 @@ describe('DedupeWindow', () => {
     const b = withHome(15, c + 1);
     const e = withHome(3);
     const line = (n: number, output: number) => responseLine(`msg_${n}`, 'r', output);
-    const window = new DedupeWindow(3);
-    const out: RequestResult[] = [];
     // E is held last, so that B is found through the index, not as the newest.
-    for (const r of [line(a, 1), line(c, 1), line(b, 1), line(e, 1), line(b, 9)])
-      window.push(r, (x) => out.push(x));
-    window.flush((x) => out.push(x));
-    expect(out).toStrictEqual([line(a, 1), line(c, 1), line(b, 9), line(e, 1)]);
-    expect(window.lateProblem()).toBeNull();
+    expect(throughWindow([line(a, 1), line(c, 1), line(b, 1), line(e, 1), line(b, 9)], 3)).toStrictEqual({
+      out: [line(a, 1), line(c, 1), line(b, 9), line(e, 1)],
+      late: 0,
+    });
   });
 
   it('counts a line of the response it released a moment ago as late, whatever filled the slot since', () => {
@@ -303,14 +302,7 @@ describe('DedupeWindow', () => {
       [line('a\u0000b', null, 1), line('a', 'b\u0000', 9)],
       [line('a', 'b\u0000', 1), line('a\u0000b', null, 9)],
     ];
-    for (const [first, second] of pairs) {
-      const window = new DedupeWindow(4);
-      const out: RequestResult[] = [];
-      window.push(first, (x) => out.push(x));
-      window.push(second, (x) => out.push(x));
-      window.flush((x) => out.push(x));
-      expect(out).toStrictEqual([second]);
-      expect(window.lateProblem()).toBeNull();
-    }
+    for (const [first, second] of pairs)
+      expect(throughWindow([first, second], 4)).toStrictEqual({ out: [second], late: 0 });
   });
 });

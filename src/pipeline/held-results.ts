@@ -52,10 +52,14 @@ export class HeldResults {
   /** Puts `r` in `slot`, replacing what was there. */
   put(slot: number, r: RequestResult): void {
     const tools = packedShape(r);
+    // The key's parts are kept as texts for every result, packed or whole: sameKey reads only them.
+    this.putText(slot, ID, r.id);
+    this.putText(slot, REQUEST_ID, r.request_id);
     if (tools < 0) {
       this.whole[slot] = r;
-      // A packed result replaced by a whole one must not keep its strings alive.
-      this.strings.fill(null, slot * (STRINGS + TEXTS), (slot + 1) * (STRINGS + TEXTS));
+      // A packed result replaced by a whole one must not keep its other strings alive.
+      this.strings.fill(null, slot * (STRINGS + TEXTS), slot * (STRINGS + TEXTS) + STRINGS);
+      this.putText(slot, TIMESTAMP, null);
       return;
     }
     this.whole[slot] = null;
@@ -90,8 +94,6 @@ export class HeldResults {
     s[j + 5] = u.speed;
     s[j + 6] = u.inference_geo;
     s[j + 7] = cache.status;
-    this.putText(slot, ID, r.id);
-    this.putText(slot, REQUEST_ID, r.request_id);
     this.putText(slot, TIMESTAMP, r.timestamp);
   }
 
@@ -100,23 +102,20 @@ export class HeldResults {
    * the same as comparing `id` + U+0000 + `requestId` joined, which is the deduplication key.
    */
   sameKey(slot: number, id: string, requestId: string): boolean {
-    const kept = this.whole[slot];
-    if (kept !== null && kept !== undefined) {
-      const keptId = kept.id ?? '';
-      const keptRequestId = kept.request_id ?? '';
-      if (keptId === id && keptRequestId === requestId) return true;
-      if (!id.includes('\u0000') && !keptId.includes('\u0000')) return false;
-      return sameJoined(keptId, keptRequestId, id, requestId);
-    }
     if (this.textEquals(slot, ID, id) && this.textEquals(slot, REQUEST_ID, requestId)) return true;
     // Parts that differ can still join to the same key only when an id holds a U+0000.
     if (!id.includes('\u0000') && !this.textHasNul(slot, ID)) return false;
     return sameJoined(this.peekText(slot, ID) ?? '', this.peekText(slot, REQUEST_ID) ?? '', id, requestId);
   }
 
+  /** Where text k of `slot` is kept by reference, when it is. */
+  private textRef(slot: number, k: number): number {
+    return slot * (STRINGS + TEXTS) + STRINGS + k;
+  }
+
   private putText(slot: number, k: number, text: string | null): void {
     const at = slot * TEXTS + k;
-    const ref = slot * (STRINGS + TEXTS) + STRINGS + k;
+    const ref = this.textRef(slot, k);
     if (text === null) {
       this.textLength[at] = NULL_TEXT;
       this.strings[ref] = null;
@@ -146,7 +145,7 @@ export class HeldResults {
     const at = slot * TEXTS + k;
     const length = this.textLength[at] as number;
     if (length === NULL_TEXT) return null;
-    if (length === BY_REFERENCE) return this.strings[slot * (STRINGS + TEXTS) + STRINGS + k] as string;
+    if (length === BY_REFERENCE) return this.strings[this.textRef(slot, k)] as string;
     const start = at * TEXT_BYTES;
     return this.bytes.latin1Slice(start, start + length);
   }
@@ -156,7 +155,7 @@ export class HeldResults {
     const at = slot * TEXTS + k;
     const length = this.textLength[at] as number;
     if (length === NULL_TEXT) return text === '';
-    if (length === BY_REFERENCE) return this.strings[slot * (STRINGS + TEXTS) + STRINGS + k] === text;
+    if (length === BY_REFERENCE) return this.strings[this.textRef(slot, k)] === text;
     if (length !== text.length) return false;
     const bytes = this.bytes;
     const start = at * TEXT_BYTES;
@@ -170,8 +169,7 @@ export class HeldResults {
     const at = slot * TEXTS + k;
     const length = this.textLength[at] as number;
     if (length === NULL_TEXT) return false;
-    if (length === BY_REFERENCE)
-      return (this.strings[slot * (STRINGS + TEXTS) + STRINGS + k] as string).includes('\u0000');
+    if (length === BY_REFERENCE) return (this.strings[this.textRef(slot, k)] as string).includes('\u0000');
     const start = at * TEXT_BYTES;
     for (let i = start; i < start + length; i++) if (this.bytes[i] === 0) return true;
     return false;
@@ -207,6 +205,9 @@ export class HeldResults {
     const kept = this.whole[slot];
     if (kept !== null && kept !== undefined) {
       this.whole[slot] = null;
+      // Let the key's texts go with the result.
+      this.putText(slot, ID, null);
+      this.putText(slot, REQUEST_ID, null);
       return kept;
     }
     const n = this.numbers;
